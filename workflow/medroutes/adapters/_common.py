@@ -1,0 +1,71 @@
+"""Helpers shared by adapters: reading native files with errors that name the file and cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+
+
+def require_columns(df: pd.DataFrame, expected, file, where: str = "header") -> None:
+    missing = [c for c in expected if c not in df.columns]
+    if missing:
+        raise InputError(file, f"missing column(s) {missing}", where=where,
+                         value=[str(c) for c in df.columns],
+                         expected=f"the columns {list(expected)}")
+
+
+def read_excel_sheet(path: Path, sheet: str, header_row: int = 1) -> pd.DataFrame:
+    """One sheet, every cell as a Python object (no type guessing); ``header_row`` is 1-based."""
+    if path.stat().st_size == 0:
+        raise InputError(path, "file is empty", expected="an .xlsx workbook")
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise InputError(path, f"cannot open as an .xlsx workbook ({type(exc).__name__}: {exc})",
+                         expected="an intact .xlsx file") from None
+    with book:
+        if sheet not in book.sheet_names:
+            raise InputError(path, f"sheet {sheet!r} not found", value=book.sheet_names,
+                             expected=f"a sheet named {sheet!r}")
+        try:
+            return book.parse(sheet, header=header_row - 1, dtype=object)
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+            raise InputError(path, f"cannot read sheet {sheet!r} ({type(exc).__name__}: {exc})",
+                             expected="an intact .xlsx file") from None
+
+
+def read_csv_text(path: Path, encodings=("utf-8-sig",)) -> pd.DataFrame:
+    """A comma-separated file, every cell as text; a BOM is dropped. Errors name the file and line."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(path, "file is empty", expected="a CSV file with a header row")
+    for enc in encodings:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError as exc:
+            err = exc
+    else:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(path, f"bytes are not {' or '.join(encodings)}", where=f"line {line}",
+                         value=raw[err.start: err.start + 8], expected=f"text encoded as {encodings[0]}")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
+                           sep=",", quotechar='"')
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(path, f"not a well-formed CSV ({exc})", expected="comma-separated values") from None
+
+
+def with_lineage(df: pd.DataFrame, file_label: str, first_row: int, ref_prefix: str) -> pd.DataFrame:
+    """Add ``raw_file``, ``raw_row`` (as a person counts rows in the file) and ``raw_ref``."""
+    df = df.reset_index(drop=True)
+    df["raw_file"] = file_label
+    df["raw_row"] = range(first_row, first_row + len(df))
+    df["raw_ref"] = [f"{file_label} {ref_prefix}{n}" for n in df["raw_row"]]
+    return df

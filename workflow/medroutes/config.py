@@ -1,0 +1,53 @@
+"""Config and source registry: loading, JSON-Schema validation, and the raw-data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import ConfigError
+
+RAW_DIR_ENV = "MEDROUTES_RAW_DIR"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+def load_yaml(path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+
+
+def validate(instance: dict, schema_name: str, what: str) -> None:
+    """Validate against ``workflow/schemas/<schema_name>``; the message names the key and what is allowed."""
+    schema = load_yaml(SCHEMA_DIR / schema_name)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = []
+        for err in errors:
+            key = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+            lines.append(f"  {key}: {err.message}")
+        raise ConfigError(f"{what} does not validate against {schema_name}:\n" + "\n".join(lines))
+
+
+def raw_dir(config: dict) -> Path:
+    """The raw-data directory: ``$MEDROUTES_RAW_DIR`` when set and non-empty, else ``config['raw_dir']``."""
+    return Path(os.environ.get(RAW_DIR_ENV) or config["raw_dir"])
+
+
+def load_registry(path) -> dict[str, dict]:
+    """Read ``sources.yaml`` into ``{source_id: entry}``, validated."""
+    data = load_yaml(path)
+    validate(data, "sources.schema.yaml", str(path))
+    ids = [s["id"] for s in data["sources"]]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: source ids registered twice: {dupes}")
+    return {s["id"]: s for s in data["sources"]}

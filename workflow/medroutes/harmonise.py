@@ -1,0 +1,100 @@
+"""Harmonisation: a source's clean table -> the long observation table of the data contract.
+
+One row per observed value (SDMX-like). Routes map through the config's route labels; every
+area resolves through the one :class:`~medroutes.resolve.CountryResolver`. Lineage columns carry
+each value back to its raw file, checksum and row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from .log import get_logger
+from .resolve import CountryResolver
+from .spec import Lit, SourceSpec
+
+log = get_logger(__name__)
+
+OBS_SCHEMA = pa.schema([
+    pa.field("source_id", pa.string(), nullable=False),
+    pa.field("indicator", pa.string(), nullable=False),
+    pa.field("route", pa.string()),
+    pa.field("ref_area", pa.string(), nullable=False),
+    pa.field("counterpart_area", pa.string(), nullable=False),
+    pa.field("sex", pa.string(), nullable=False),
+    pa.field("age", pa.string(), nullable=False),
+    pa.field("dimension", pa.string(), nullable=False),
+    pa.field("category", pa.string(), nullable=False),
+    pa.field("period", pa.string(), nullable=False),
+    pa.field("freq", pa.string(), nullable=False),
+    pa.field("value", pa.float64()),
+    pa.field("unit", pa.string(), nullable=False),
+    pa.field("obs_status", pa.string(), nullable=False),
+    pa.field("raw_file", pa.string(), nullable=False),
+    pa.field("raw_sha256", pa.string(), nullable=False),
+    pa.field("raw_row", pa.int64(), nullable=False),
+    pa.field("raw_ref", pa.string(), nullable=False),
+])
+OBS_KEY = ["source_id", "indicator", "route", "ref_area", "counterpart_area", "sex", "age",
+           "dimension", "category", "period", "raw_file", "raw_row"]
+FREQ = {4: "A", 7: "M", 10: "D"}
+
+
+def route_map(routes: dict, source_id: str) -> dict[str, str]:
+    """Raw route label -> route code, for one source, from ``config['routes']``."""
+    out = {}
+    for code, route in routes.items():
+        for label in route.get("source_labels", {}).get(source_id, []):
+            out[label] = code
+    return out
+
+
+def _take(df: pd.DataFrame, ref) -> pd.Series:
+    if isinstance(ref, Lit):
+        return pd.Series(ref.value, index=df.index, dtype="string")
+    return df[ref].astype("string")
+
+
+def harmonise(clean: pd.DataFrame, spec: SourceSpec, source_id: str, routes: dict,
+              resolver: CountryResolver) -> pd.DataFrame:
+    labels = route_map(routes, source_id)
+    parts = []
+    for obs in spec.observations:
+        rows = clean[obs.where(clean)] if obs.where else clean
+        value = (pd.Series(float(obs.value.value), index=rows.index) if isinstance(obs.value, Lit)
+                 else rows[obs.value].astype("Float64"))
+        route_raw = _take(rows, obs.route) if obs.route is not None else pd.Series(pd.NA, index=rows.index)
+        part = pd.DataFrame({
+            "source_id": source_id,
+            "indicator": obs.indicator,
+            "route": route_raw.map(labels).astype("string"),
+            "ref_area": resolver.series(_take(rows, obs.ref_area), source=source_id, column=str(obs.ref_area)),
+            "counterpart_area": resolver.series(_take(rows, obs.counterpart_area), source=source_id,
+                                                column=str(obs.counterpart_area)),
+            "sex": _take(rows, obs.sex), "age": _take(rows, obs.age),
+            "dimension": _take(rows, obs.dimension), "category": _take(rows, obs.category),
+            "period": _take(rows, obs.period),
+            "value": value, "unit": obs.unit, "obs_status": _take(rows, obs.obs_status),
+            "raw_file": rows["raw_file"], "raw_sha256": rows["raw_sha256"],
+            "raw_row": rows["raw_row"], "raw_ref": rows["raw_ref"],
+        })
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OBS_SCHEMA.names)
+    # An area the source leaves blank is unknown, not dropped.
+    for col in ("ref_area", "counterpart_area"):
+        out[col] = out[col].fillna("_U")
+    out["freq"] = out["period"].str.len().map(FREQ)
+    unmapped = route_raw_counts(clean, spec, labels)
+    if unmapped:
+        log.info("%s: route labels outside the study routes (route left null): %s", source_id, unmapped)
+    return out
+
+
+def route_raw_counts(clean: pd.DataFrame, spec: SourceSpec, labels: dict) -> dict[str, int]:
+    cols = {o.route for o in spec.observations if isinstance(o.route, str)}
+    counts: dict[str, int] = {}
+    for col in sorted(cols):
+        vc = clean[col].fillna("(blank)").value_counts()
+        counts.update({str(k): int(v) for k, v in vc.items() if k not in labels})
+    return dict(sorted(counts.items()))

@@ -1,0 +1,47 @@
+# Start-up: validate config and registry, then check every raw file before any job is scheduled,
+# so a missing or corrupted file stops the run with the file, the hashes and the URL.
+from pathlib import Path
+
+from medroutes.config import load_registry, load_yaml, raw_dir, validate
+from medroutes.errors import MedroutesError
+from medroutes.intake import check_all, raw_path
+
+BASE = Path(workflow.basedir)
+
+
+def _repo_path(p):
+    # registry-like files live in the repository: resolve them against it, not the cwd
+    return Path(p) if Path(p).is_absolute() else BASE / p
+
+
+try:
+    validate(config, "config.schema.yaml", "config")
+    REGISTRY = load_registry(_repo_path(config["sources"]))
+    ALIASES = load_yaml(_repo_path(config["country_aliases"]))
+    unknown = sorted(set(config["use_sources"]) - set(REGISTRY))
+    if unknown:
+        raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "
+                             f"registered: {sorted(REGISTRY)}")
+    RAW_DIR = raw_dir(config)
+    check_all(REGISTRY, RAW_DIR, config["use_sources"], allow_download=config["download"])
+except MedroutesError as exc:
+    raise WorkflowError(str(exc)) from None
+
+SOURCES = list(config["use_sources"])
+RELEASE = config["release"]
+R = f"{config['out_dir']}/{RELEASE}"  # every output of this run lives under the release folder
+ROUTES = config["routes"]
+ROUTE_LABELS = {code: r["label"] for code, r in ROUTES.items()}
+
+
+wildcard_constraints:
+    source="|".join(SOURCES),
+
+
+def raw_files(wildcards):
+    src = REGISTRY[wildcards.source]
+    return [str(raw_path(RAW_DIR, src["id"], f)) for f in src["files"]]
+
+
+def figure_files(name):
+    return [f"{R}/figures/{name}.{ext}" for ext in ("pdf", "png", "svg", "csv")]

@@ -1,0 +1,14 @@
+rule compare_route_year:
+    """Route x year: detections (sea, land), dead and missing, deaths per 1,000 detections."""
+    input:
+        f"{R}/harmonised/observations.parquet",
+    output:
+        f"{R}/compare/route_year.parquet",
+    log:
+        f"{R}/logs/compare/route_year.log",
+    params:
+        release=RELEASE,
+        routes=list(ROUTES),
+        years=config["compare"],
+    script:
+        "../scripts/compare_route_year.py"

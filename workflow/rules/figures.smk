@@ -1,0 +1,14 @@
+rule figure_route_flows_deaths:
+    """Detections and dead and missing by route over time."""
+    input:
+        f"{R}/compare/route_year.parquet",
+    output:
+        figure_files("route_flows_deaths"),
+    log:
+        f"{R}/logs/figures/route_flows_deaths.log",
+    params:
+        stem=f"{R}/figures/route_flows_deaths",
+        route_labels=ROUTE_LABELS,
+        data_label=config.get("data_label"),
+    script:
+        "../scripts/figure_route_flows_deaths.py"
