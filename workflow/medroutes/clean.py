@@ -2,8 +2,9 @@
 
 Every record that comes in is either kept or rejected with a reason code and a detail naming the
 column and the value; ``rows_in == rows_kept + rows_rejected`` is checked before anything is written.
-An adapter may pre-reject a record by filling ``adapter_reject`` (a native-format rule, e.g. a
-questionnaire code where a category belongs).
+An adapter may pre-reject a record by filling ``adapter_reject`` with a reason code and
+``adapter_detail`` with the detail (a native-format rule, e.g. a questionnaire code where a
+category belongs, or a daily figure superseded by a later report).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pyarrow as pa
 from .errors import ReconcileError
 from .spec import LINEAGE, SourceSpec
 
-ADAPTER_REJECT = "adapter_reject"
+ADAPTER_REJECT = "adapter_reject"  # reason code set by an adapter for a native-format rule
+ADAPTER_DETAIL = "adapter_detail"
 DEFAULT_MAX_COUNT = 10_000_000
 
 REJECTS_SCHEMA = pa.schema([
@@ -68,8 +70,10 @@ def clean(raw: pd.DataFrame, spec: SourceSpec, *, raw_sha256: dict[str, str],
         detail[mask] = text
 
     if ADAPTER_REJECT in raw:
-        flag(raw[ADAPTER_REJECT].notna(), "source_rule", None, "")
-        detail[raw[ADAPTER_REJECT].notna()] = raw[ADAPTER_REJECT].dropna().astype("string")
+        marked = raw[ADAPTER_REJECT].notna()
+        reason[marked] = raw.loc[marked, ADAPTER_REJECT].astype("string")
+        detail[marked] = (raw.loc[marked, ADAPTER_DETAIL].astype("string")
+                          if ADAPTER_DETAIL in raw else "rejected by the source adapter")
 
     typed = {}
     for col in spec.columns:

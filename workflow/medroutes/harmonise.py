@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from .errors import ConfigError
 from .log import get_logger
 from .resolve import CountryResolver
 from .spec import Lit, SourceSpec
@@ -56,8 +57,21 @@ def _take(df: pd.DataFrame, ref) -> pd.Series:
     return df[ref].astype("string")
 
 
+def check_indicators(spec: SourceSpec, source_id: str, indicators: dict) -> None:
+    """Every indicator a source emits is in the code list, with the code list's unit."""
+    for obs in spec.observations:
+        known = indicators.get(obs.indicator)
+        if known is None:
+            raise ConfigError(f"source {source_id!r} emits indicator {obs.indicator!r}, which is not in "
+                              f"config/indicators.yaml; known: {sorted(indicators)}")
+        if known["unit"] != obs.unit:
+            raise ConfigError(f"source {source_id!r}: indicator {obs.indicator!r} has unit {obs.unit!r}, "
+                              f"config/indicators.yaml says {known['unit']!r}")
+
+
 def harmonise(clean: pd.DataFrame, spec: SourceSpec, source_id: str, routes: dict,
-              resolver: CountryResolver) -> pd.DataFrame:
+              resolver: CountryResolver, indicators: dict) -> pd.DataFrame:
+    check_indicators(spec, source_id, indicators)
     labels = route_map(routes, source_id)
     parts = []
     for obs in spec.observations:

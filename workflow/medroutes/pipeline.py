@@ -50,9 +50,9 @@ def clean(source: dict, provenance_json, out_clean, out_rejects, out_ledger, *, 
 
 
 def harmonise(source: dict, clean_parquet, out, *, release: str, routes: dict,
-              resolver: CountryResolver) -> pd.DataFrame:
+              resolver: CountryResolver, indicators: dict) -> pd.DataFrame:
     spec = adapters.get(source["adapter"]).SPEC
-    obs = harmonising.harmonise(read_parquet(clean_parquet), spec, source["id"], routes, resolver)
+    obs = harmonising.harmonise(read_parquet(clean_parquet), spec, source["id"], routes, resolver, indicators)
     write_parquet(obs, out, harmonising.OBS_SCHEMA, harmonising.OBS_KEY,
                   {"dataset": f"harmonised/{source['id']}", "release": release,
                    "upstream_sha256": f"{Path(clean_parquet).name}={sha256_file(clean_parquet)}"})

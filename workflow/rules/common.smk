@@ -18,6 +18,7 @@ try:
     validate(config, "config.schema.yaml", "config")
     REGISTRY = load_registry(_repo_path(config["sources"]))
     ALIASES = load_yaml(_repo_path(config["country_aliases"]))
+    INDICATORS = load_yaml(_repo_path(config["indicators"]))["indicators"]
     unknown = sorted(set(config["use_sources"]) - set(REGISTRY))
     if unknown:
         raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "

@@ -14,6 +14,7 @@ rule harmonise:
         routes=ROUTES,
         aliases=ALIASES,
         areas=config["areas"],
+        indicators=INDICATORS,
     script:
         "../scripts/harmonise.py"
 
