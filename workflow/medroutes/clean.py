@@ -138,7 +138,7 @@ def clean(raw: pd.DataFrame, spec: SourceSpec, *, raw_sha256: dict[str, str],
         "raw_file": raw.loc[rejected, "raw_file"], "raw_row": raw.loc[rejected, "raw_row"],
         "raw_ref": raw.loc[rejected, "raw_ref"], "reason": reason[rejected],
         "column": column[rejected], "detail": detail[rejected],
-        "record": [json.dumps(dict(zip(rec_cols, row)), ensure_ascii=False, sort_keys=True)
+        "record": [json.dumps(dict(zip(rec_cols, row, strict=True)), ensure_ascii=False, sort_keys=True)
                    for row in records.itertuples(index=False)],
     })
     rejects["raw_sha256"] = rejects["raw_file"].map(raw_sha256)

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import adapters, clean as cleaning, compare, figures, harmonise as harmonising
-from .io import read_json, read_parquet, sha256_file, write_json, write_parquet
+from . import adapters, compare, figures
+from . import clean as cleaning
+from . import harmonise as harmonising
 from .intake import provenance
+from .io import read_json, read_parquet, sha256_file, write_json, write_parquet
 from .log import get_logger
 from .resolve import CountryResolver
 

@@ -38,7 +38,7 @@ class CountryResolver:
         self.aliases = {_norm(k): v for k, v in aliases.items()}
         self.regions = set(regions or {})
         self._iso3 = set(_coco().data["ISO3"].dropna())
-        self._iso2 = dict(zip(_coco().data["ISO2"], _coco().data["ISO3"]))
+        self._iso2 = dict(zip(_coco().data["ISO2"], _coco().data["ISO3"], strict=True))
 
     def one(self, value) -> str | None:
         if value is None or (isinstance(value, float) and pd.isna(value)):

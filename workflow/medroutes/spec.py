@@ -5,8 +5,9 @@ Cleaning and harmonisation read only these declarations, so they stay source-agn
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Literal
 
 import pandas as pd
 import pyarrow as pa

@@ -13,7 +13,8 @@ rule clean:
         f"{R}/benchmarks/clean/{{source}}.tsv"
     params:
         source=lambda w: REGISTRY[w.source],
-        release=RELEASE,
         thresholds=config["thresholds"],
+    conda:
+        "../envs/medroutes.yaml"
     script:
         "../scripts/clean.py"

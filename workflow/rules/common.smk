@@ -1,6 +1,11 @@
 # Start-up: validate config and registry, then check every raw file before any job is scheduled,
 # so a missing or corrupted file stops the run with the file, the hashes and the URL.
+import sys
 from pathlib import Path
+
+# The medroutes package comes from this repository, whichever environment runs Snakemake;
+# scripts find it through workflow/scripts/medroutes (a link to ../medroutes).
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
 from medroutes.config import load_registry, load_yaml, raw_dir, validate
 from medroutes.errors import MedroutesError

@@ -7,8 +7,9 @@ rule compare_route_year:
     log:
         f"{R}/logs/compare/route_year.log",
     params:
-        release=RELEASE,
         routes=list(ROUTES),
         years=config["compare"],
+    conda:
+        "../envs/medroutes.yaml"
     script:
         "../scripts/compare_route_year.py"

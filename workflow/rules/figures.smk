@@ -7,8 +7,10 @@ rule figure_route_flows_deaths:
     log:
         f"{R}/logs/figures/route_flows_deaths.log",
     params:
-        stem=f"{R}/figures/route_flows_deaths",
+        stem=lambda w, output: output[0][: -len(".pdf")],
         route_labels=ROUTE_LABELS,
         data_label=config.get("data_label"),
+    conda:
+        "../envs/medroutes.yaml"
     script:
         "../scripts/figure_route_flows_deaths.py"

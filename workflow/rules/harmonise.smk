@@ -10,11 +10,12 @@ rule harmonise:
         f"{R}/benchmarks/harmonise/{{source}}.tsv"
     params:
         source=lambda w: REGISTRY[w.source],
-        release=RELEASE,
         routes=ROUTES,
         aliases=ALIASES,
         areas=config["areas"],
         indicators=INDICATORS,
+    conda:
+        "../envs/medroutes.yaml"
     script:
         "../scripts/harmonise.py"
 
@@ -27,7 +28,7 @@ rule observations:
         f"{R}/harmonised/observations.parquet",
     log:
         f"{R}/logs/harmonise/observations.log",
-    params:
-        release=RELEASE,
+    conda:
+        "../envs/medroutes.yaml"
     script:
         "../scripts/observations.py"

@@ -9,5 +9,7 @@ rule intake:
     params:
         source=lambda w: REGISTRY[w.source],
         raw_dir=str(RAW_DIR),
+    conda:
+        "../envs/medroutes.yaml"
     script:
         "../scripts/intake.py"

@@ -3,4 +3,4 @@ from medroutes.smk import run
 
 out, p = snakemake.output, snakemake.params
 run(snakemake, pipeline.clean, p.source, snakemake.input.provenance, out.clean, out.rejects, out.ledger,
-    release=p.release, max_count=p.thresholds["max_count"], max_period=p.thresholds["max_period"])
+    release=snakemake.config["release"], max_count=p.thresholds["max_count"], max_period=p.thresholds["max_period"])

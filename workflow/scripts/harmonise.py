@@ -4,5 +4,5 @@ from medroutes.smk import run
 
 p = snakemake.params
 run(snakemake, pipeline.harmonise, p.source, snakemake.input[0], snakemake.output[0],
-    release=p.release, routes=p.routes, resolver=CountryResolver(p.aliases, p.areas),
+    release=snakemake.config["release"], routes=p.routes, resolver=CountryResolver(p.aliases, p.areas),
     indicators=p.indicators)

@@ -77,7 +77,7 @@ def read_one(path: Path) -> pd.DataFrame:
     bad_mode = raw["type"].notna() & out["mode"].isna()
     out["adapter_reject"] = pd.Series(["unknown_mode" if b else None for b in bad_mode], dtype=object)
     out["adapter_detail"] = pd.Series(
-        [f"type {v!r} is not Sea or Land" if b else None for v, b in zip(raw["type"], bad_mode)],
+        [f"type {v!r} is not Sea or Land" if b else None for v, b in zip(raw["type"], bad_mode, strict=True)],
         dtype=object)
     return with_lineage(out, f"{path.parent.name}/{path.name}", 1, f"{OBJECT} record ")
 
