@@ -29,6 +29,7 @@ STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 200,
     "svg.hashsalt": "medroutes",  # fixed ids in SVG output
+    "svg.fonttype": "none",  # text stays text in SVG, so authors can restyle it
     "pdf.compression": 6,
 }
 # Fixed metadata so the same numbers give the same bytes.

@@ -64,8 +64,7 @@ def write_parquet(df: pd.DataFrame, path, schema: pa.Schema, sort_by: list[str],
     table = table.replace_schema_metadata({k.encode(): v.encode() for k, v in meta.items()})
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL,
-                       row_group_size=ROW_GROUP_SIZE, use_dictionary=True, write_statistics=True,
-                       store_schema=False)
+                       row_group_size=ROW_GROUP_SIZE, use_dictionary=True, write_statistics=True)
 
 
 def read_parquet(path) -> pd.DataFrame:

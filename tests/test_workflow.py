@@ -1,0 +1,148 @@
+"""Whole-workflow runs with Snakemake: the demo on fixtures, and the study on ../shared/data."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import FIXTURES, RAW, REPO, SHARED_DATA
+
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+DEMO = [str(REPO / "config" / "config.yaml"), str(REPO / "config" / "demo.yaml")]
+OUTPUT_SUFFIXES = {".parquet", ".pdf", ".png", ".svg", ".csv"}
+
+
+def run_snakemake(workdir: Path, *args: str, raw_dir: Path | None = RAW, env: dict | None = None):
+    environ = {k: v for k, v in os.environ.items() if k != "MEDROUTES_RAW_DIR"}
+    environ.update(env or {})
+    cmd = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2",
+           "--configfile", *DEMO]
+    if raw_dir is not None:
+        cmd += ["--config", f"raw_dir={raw_dir}"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=600)
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.suffix in OUTPUT_SUFFIXES}
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    a, b = tmp_path_factory.mktemp("run_a"), tmp_path_factory.mktemp("run_b")
+    for wd in (a, b):
+        res = run_snakemake(wd)
+        assert res.returncode == 0, res.stderr[-3000:]
+    return a, b
+
+
+@pytest.mark.slow
+def test_demo_runs_end_to_end(demo_runs):
+    out = demo_runs[0] / "demo-results" / "demo"
+    for rel in ["compare/route_year.parquet", "harmonised/observations.parquet", "clean/iom_mmp.rejects.parquet",
+                "figures/route_flows_deaths.pdf", "figures/route_flows_deaths.png",
+                "figures/route_flows_deaths.svg", "figures/route_flows_deaths.csv",
+                "intake/iom_mmp.provenance.json"]:
+        assert (out / rel).is_file(), rel
+    table = pd.read_parquet(out / "compare" / "route_year.parquet")
+    cm16 = table[(table["route"] == "central_mediterranean") & (table["year"] == 2016)].iloc[0]
+    assert cm16["detections"] == 1200 + 5300 + 900 + 40
+    assert cm16["dead_and_missing"] == 42 + 5 + 0
+    plotted = pd.read_csv(out / "figures" / "route_flows_deaths.csv")
+    assert plotted.loc[(plotted["route"] == "central_mediterranean") & (plotted["year"] == 2016),
+                       "detections"].item() == 7440
+    assert "FIXTURE DATA" in (out / "figures" / "route_flows_deaths.svg").read_text()
+
+
+@pytest.mark.slow
+def test_two_clean_runs_in_different_directories_give_identical_bytes(demo_runs):
+    a, b = (d / "demo-results" for d in demo_runs)
+    da, db = digests(a), digests(b)
+    assert len(da) >= 12 and da == db
+
+
+@pytest.mark.slow
+def test_rerun_with_nothing_changed_does_no_work(demo_runs):
+    res = run_snakemake(demo_runs[0])
+    assert res.returncode == 0
+    assert "Nothing to be done" in res.stderr + res.stdout
+
+
+@pytest.mark.slow
+def test_corrupted_raw_file_stops_before_any_job(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    target = raw / "frontex_ibc" / "frontex.rda"
+    data = bytearray(target.read_bytes())
+    data[-1] ^= 0xFF
+    target.write_bytes(bytes(data))
+    res = run_snakemake(tmp_path / "wd", raw_dir=raw)
+    assert res.returncode != 0
+    err = res.stderr + res.stdout
+    assert "checksum mismatch" in err and str(target) in err
+    assert hashlib.sha256(bytes(data)).hexdigest() in err
+    assert hashlib.sha256((RAW / "frontex_ibc" / "frontex.rda").read_bytes()).hexdigest() in err
+    assert not (tmp_path / "wd" / "demo-results").exists()
+
+
+@pytest.mark.slow
+def test_missing_raw_dir_names_file_place_and_url(tmp_path):
+    res = run_snakemake(tmp_path / "wd", raw_dir=tmp_path / "nowhere")
+    err = res.stderr + res.stdout
+    assert res.returncode != 0
+    assert "frontex.rda" in err and str(tmp_path / "nowhere") in err and "https://" in err
+
+
+def test_snakemake_lint_is_clean():
+    res = subprocess.run([SNAKEMAKE, "--lint", "-s", str(REPO / "Snakefile"), "-d", str(REPO),
+                          "--configfile", *DEMO, "--config", f"raw_dir={RAW}"],
+                         capture_output=True, text=True, timeout=300,
+                         env={k: v for k, v in os.environ.items() if k != "MEDROUTES_RAW_DIR"})
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "Lints for" not in res.stdout + res.stderr
+
+
+def test_ruff_is_clean():
+    res = subprocess.run([str(Path(sys.executable).with_name("ruff")), "check", str(REPO)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout
+
+
+def test_fixture_registry_pins_are_current():
+    sys.path.insert(0, str(FIXTURES))
+    import pin
+
+    assert (FIXTURES / "sources.yaml").read_text(encoding="utf-8") == pin.render(), \
+        "fixtures changed: run python tests/fixtures/pin.py"
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"real raw data not found at {SHARED_DATA}")
+def test_study_on_real_data(tmp_path):
+    wd = tmp_path / "wd"
+    cmd = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(wd), "--cores", "2",
+           "--configfile", str(REPO / "config" / "config.yaml"), "--config", f"out_dir={wd / 'results'}"]
+    env = {**os.environ, "MEDROUTES_RAW_DIR": str(SHARED_DATA)}
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1200)
+    assert res.returncode == 0, res.stderr[-4000:]
+    release = next((wd / "results").iterdir())
+    table = pd.read_parquet(release / "compare" / "route_year.parquet")
+    cm16 = table[(table["route"] == "central_mediterranean") & (table["year"] == 2016)].iloc[0]
+    assert cm16["detections"] == 181_376
+    # IOM dead and missing, computed here straight from the workbook
+    iom = pd.read_excel(SHARED_DATA / "iom_mmp" / "Missing_Migrants_Global_Figures_allData.xlsx")
+    expected = iom.loc[(iom["Migration Route"] == "Central Mediterranean") & (iom["Incident Year"] == 2016),
+                       "Total Number of Dead and Missing"].sum()
+    assert cm16["dead_and_missing"] == expected
+    ledger = pd.read_json(release / "clean" / "iom_mmp.ledger.json", typ="series")
+    assert ledger["rows_in"] == 17_474 == ledger["rows_kept"] + ledger["rows_rejected"]
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    assert "Nothing to be done" in again.stderr + again.stdout
