@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 CORES  ?= 2
+ARGS   ?=
 
 .PHONY: help install study demo test lint clean-demo
 
@@ -23,10 +24,10 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 study: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --cores $(CORES) $(ARGS)
 
 demo: $(STAMP)
-	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) --configfile config/config.yaml config/demo.yaml
+	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) --configfile config/config.yaml config/demo.yaml $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

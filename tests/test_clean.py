@@ -70,3 +70,14 @@ def test_adapter_reject_reason_is_kept():
 def test_reconcile_refuses_counts_that_do_not_add_up():
     with pytest.raises(ReconcileError, match=r"rows in \(5\) != kept \(3\) \+ rejected \(1\)"):
         reconcile(5, 3, pd.Series(["x"]))
+
+
+def test_duplicate_under_a_multi_column_key_names_every_key_value():
+    spec = SourceSpec(columns=(Column("route"), Column("period", "period"), Column("n", "count")),
+                      key=("route", "period"))
+    df = pd.DataFrame({"route": ["CM", "CM", "WM"], "period": ["2016-01"] * 3, "n": ["1", "2", "1"]})
+    df["raw_file"], df["raw_row"], df["raw_ref"] = "s/f", [1, 2, 3], ["r1", "r2", "r3"]
+    kept, rejects, ledger = clean(df, spec, raw_sha256={})
+    assert ledger["rows_kept"] == 2
+    row = rejects.iloc[0]
+    assert (row["reason"], row["column"], row["value"]) == ("conflicting_duplicate", "route,period", "CM,2016-01")

@@ -142,7 +142,9 @@ def clean(raw: pd.DataFrame, spec: SourceSpec, *, raw_sha256: dict[str, str],
                    for row in records.itertuples(index=False)],
     })
     rejects["raw_sha256"] = rejects["raw_file"].map(raw_sha256)
-    rejects["value"] = [None if pd.isna(c) else str(raw.loc[i, c]) for i, c in column[rejected].items()]
+    # a duplicate names its key columns "a,b,c": give the key's values in the same order
+    rejects["value"] = [None if pd.isna(c) else ",".join(str(raw.loc[i, k]) for k in str(c).split(","))
+                        for i, c in column[rejected].items()]
 
     ledger = reconcile(n_in, len(kept), rejects["reason"])
     return kept, rejects, ledger

@@ -50,4 +50,6 @@ def raw_files(wildcards):
 
 
 def figure_files(name):
-    return [f"{R}/figures/{name}.{ext}" for ext in ("pdf", "png", "svg", "csv")]
+    """A figure's four files; the PNG goes into the Snakemake report with its caption."""
+    png = report(f"{R}/figures/{name}.png", caption=f"../report/{name}.rst", category="Figures")
+    return [f"{R}/figures/{name}.pdf", png, f"{R}/figures/{name}.svg", f"{R}/figures/{name}.csv"]

@@ -15,7 +15,7 @@ month) into CSV tables (UTF-8, comma-separated, no quoting, Italian headers):
 - ``anagrafica-report.csv`` (report date -> PDF URL) and ``italian-immigration-datapackage.json``
   are metadata: registered and pinned, read by nobody here (they yield no records).
 
-Which report wins for a daily figure (the sources says its figures are "suscettibili di successivo
+Which report wins for a daily figure (the source says its figures are "suscettibili di successivo
 consolidamento", so a later report is a consolidation of an earlier one):
 for each ``Data``, the row of the **latest report whose ``Data_Report`` is on or after ``Data``**,
 among rows whose ``Valore`` is a plain whole number. Every other row of that date is rejected:
@@ -46,7 +46,7 @@ METADATA_FILES = ("anagrafica-report.csv", "italian-immigration-datapackage.json
 SPEC = SourceSpec(
     columns=(
         Column("table", "text", required=True,
-               description=f"which table the record is from: {DAILY} (daily) or {NATIONALITY} (year-to-date)"),
+               description=f"the record's table: {DAILY} (daily) or {NATIONALITY} (year-to-date)"),
         Column("period", "period", required=True,
                description="daily table: the landing day (Data); nationality table: the report date"),
         Column("report_date", "period", required=True, description="date of the report (Data_Report)"),
@@ -78,6 +78,10 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip()
 
 
+def _shown(v) -> str:
+    return repr(v) if isinstance(v, str) and v.strip() else "blank"
+
+
 def _pick_reports(out: pd.DataFrame) -> pd.DataFrame:
     """Mark every daily row that is not its date's winning report (see the module docstring)."""
     day = pd.to_datetime(_text(out["period"]), format="%Y-%m-%d", errors="coerce")
@@ -98,14 +102,14 @@ def _pick_reports(out: pd.DataFrame) -> pd.DataFrame:
         if after[i]:
             reason[pos] = "date_after_report"
             detail[pos] = (f"Data {d} is after Data_Report {r}: a day the report had not reached "
-                           f"(Valore {v!r})")
+                           f"(Valore {_shown(v)})")
         elif eligible[i] and rep[i] < latest[i]:
             w = winner[day[i]]
             wv, wr = out.at[w, "persons"], out.at[w, "report_date"]
             same = int(value[i]) == int(value[w])
             reason[pos] = "superseded_same_value" if same else "superseded_conflicting_value"
-            detail[pos] = (f"Data {d}: Valore {v!r} of the report of {r} is superseded by the report of "
-                           f"{wr} (Valore {wv!r}, {out.at[w, 'raw_ref']})")
+            detail[pos] = (f"Data {d}: Valore {_shown(v)} of the report of {r} is superseded by the "
+                           f"report of {wr} (Valore {_shown(wv)}, {out.at[w, 'raw_ref']})")
     out["adapter_reject"] = pd.Series(reason, index=out.index, dtype=object)
     out["adapter_detail"] = pd.Series(detail, index=out.index, dtype=object)
     return out
@@ -150,6 +154,9 @@ def read_one(path: Path) -> pd.DataFrame | None:
 
 def read(paths: list[Path]) -> pd.DataFrame:
     parts = [df for df in (read_one(Path(p)) for p in paths) if df is not None]
-    empty = pd.DataFrame(columns=[*SPEC.names, "raw_file", "raw_row", "raw_ref",
-                                  "adapter_reject", "adapter_detail"])
-    return pd.concat([empty, *parts], ignore_index=True) if parts else empty
+    out = (pd.concat(parts, ignore_index=True) if parts
+           else pd.DataFrame(columns=[*SPEC.names, "raw_file", "raw_row", "raw_ref"]))
+    for col in ("adapter_reject", "adapter_detail"):  # absent when only the nationality table is read
+        if col not in out:
+            out[col] = None
+    return out

@@ -3,8 +3,9 @@
 Two files of one source (the repo ``stklem/med_migration``, data as of late November 2019):
 - the workbook ``unhcr med data 12 31.xlsx``: only its UNHCR sheets ``Arrivals - Italy`` and
   ``Arrivals - Spain`` are read (monthly arrivals by nationality: ISO code, name, month number, year,
-  number; header in row 1). ``Month Name`` is the repo authors' ``=TEXT(DATE(...))`` formula, often
-  without a cached value, so the month number is used. ``OTH``/``Others`` groups the other origins.
+  number; header in row 1). ``Month Name`` is the repo authors' ``=TEXT(DATE(...))`` formula, in some
+  rows without a cached value, so the month number (``Arrival Month``) is used. ``OTH``/``Others``
+  groups the other origins.
   The authors' own sheets (``COMBINED``, ``greece comp``, ``italy comp``, ``Sheet4``, ``Source``)
   are not read.
 - the CSV ``unhcr_arrivals_12_31.csv`` (UTF-8 with BOM; the authors' export of ``COMBINED``): wide
@@ -13,8 +14,9 @@ Two files of one source (the repo ``stklem/med_migration``, data as of late Nove
   value (no observation), never rejected.
 
 UNHCR's monthly totals and the by-nationality table disagree (the by-nationality table lists top
-origins only), so they are two indicators: ``arrivals`` (totals) and ``arrivals_by_nationality``;
-no sum over indicators can count the same person twice.
+origins only), so they are two indicators: ``arrivals`` (totals) and ``arrivals_by_nationality``,
+never to be added together. Within ``arrivals``, Spain and Greece carry the total (category ``_T``)
+and its sea/land split: a sum over time must pick one category.
 """
 
 from __future__ import annotations
@@ -26,16 +28,16 @@ import pandas as pd
 
 from ..errors import InputError
 from ..spec import Column, Lit, Observation, SourceSpec
-from ._common import read_csv_text, read_excel_sheet, require_columns, with_lineage
+from ._common import read_csv_text, read_excel_sheet, with_lineage
 
 SHEETS = {"Arrivals - Italy": "Italy", "Arrivals - Spain": "Spain"}
-# Native headers, matched after _norm (case and spacing differ between sheets: "Month Name"/"Month name").
+# Native headers; matched ignoring case and spacing ("Month Name" on one sheet, "Month name" on the other).
 XLSX_COLUMNS = {
-    "country of origin iso code": "code",
-    "country of origin name": "name",
-    "arrival month": "month",
-    "arrival year": "year",
-    "number of individuals arrived": "arrivals",
+    "Country of Origin ISO Code": "code",
+    "Country of Origin Name": "name",
+    "Arrival Month": "month",
+    "Arrival Year": "year",
+    "Number of individuals arrived": "arrivals",
 }
 CSV_PERIOD = ("month", "year", "month-year")
 # CSV column -> (destination as the column names it, mode); "all" is the sum of sea and land.
@@ -134,33 +136,42 @@ def _label_period(label) -> str | None:
     return f"{hit.group(2)}-{_MONTHS.index(hit.group(1).casefold()) + 1:02d}"
 
 
+def _take_columns(raw: pd.DataFrame, names, path: Path, where: str) -> pd.DataFrame:
+    """The named native columns, matched ignoring case and spacing; errors show the headers as found."""
+    found = {_norm(c): c for c in raw.columns}
+    missing = [n for n in names if _norm(n) not in found]
+    if missing:
+        raise InputError(path, f"missing column(s) {missing}", where=where,
+                         value=[str(c) for c in raw.columns],
+                         expected=f"the columns {list(names)} (case and spacing may differ)")
+    return raw[[found[_norm(n)] for n in names]].set_axis(list(names), axis=1)
+
+
 def _read_sheet(path: Path, sheet: str, destination: str, label: str) -> pd.DataFrame:
-    raw = read_excel_sheet(path, sheet)
-    raw.columns = [_norm(c) for c in raw.columns]
-    require_columns(raw, XLSX_COLUMNS, path, where=f"sheet {sheet!r} row 1 (headers compared ignoring case)")
-    code, name = raw["country of origin iso code"], raw["country of origin name"]
-    number = raw["number of individuals arrived"]
+    raw = _take_columns(read_excel_sheet(path, sheet), XLSX_COLUMNS, path, f"sheet {sheet!r} row 1")
+    raw = raw.rename(columns=XLSX_COLUMNS)
+    code, name, number = raw["code"], raw["name"], raw["arrivals"]
     out = pd.DataFrame({
         "table": BY_NATIONALITY,
         "destination": destination,
         "mode": "_T",
         # the ISO code identifies the origin; the name only where the code is blank
         "citizenship": [None if _blank(c) and _blank(n) else (str(n).strip() if _blank(c) else str(c).strip())
-                        for c, n in zip(code, name)],
+                        for c, n in zip(code, name, strict=True)],
         "citizenship_name": [None if _blank(n) else str(n).strip() for n in name],
-        "period": [_period(y, m) for y, m in zip(raw["arrival year"], raw["arrival month"])],
+        "period": [_period(y, m) for y, m in zip(raw["year"], raw["month"], strict=True)],
         "arrivals": number.astype(object),
     })
     out = with_lineage(out, label, 2, f"{sheet}!row ")
     # A wholly empty spreadsheet row is formatting, not a record.
-    empty = pd.DataFrame({c: raw[c].map(_blank) for c in XLSX_COLUMNS}).all(axis=1).to_numpy()
+    empty = raw.apply(lambda col: col.map(_blank)).all(axis=1).to_numpy()
     out = out[~empty].reset_index(drop=True)
     # A listed origin and month without a number is not "no arrivals": reject it, naming the cell.
     missing = number[~empty].map(_blank).to_numpy()
     out["adapter_reject"] = [("missing_count" if m else None) for m in missing]
     out["adapter_detail"] = [
         (f"column 'Number of individuals arrived' is empty for {c} {p}" if m else None)
-        for m, c, p in zip(missing, out["citizenship"], out["period"])]
+        for m, c, p in zip(missing, out["citizenship"], out["period"], strict=True)]
     return out
 
 
@@ -170,15 +181,14 @@ def _read_workbook(path: Path, label: str) -> pd.DataFrame:
 
 
 def _read_totals(path: Path, label: str) -> pd.DataFrame:
-    raw = read_csv_text(path)
-    raw.columns = [_norm(c) for c in raw.columns]
-    require_columns(raw, [*CSV_PERIOD, *CSV_SERIES], path, where="line 1")
+    raw = _take_columns(read_csv_text(path), [*CSV_PERIOD, *CSV_SERIES], path, "line 1")
     from_label = raw["month-year"].map(_label_period)
-    from_numbers = [_period(y, m) for y, m in zip(raw["year"], raw["month"])]
+    from_numbers = [_period(y, m) for y, m in zip(raw["year"], raw["month"], strict=True)]
     # The label is the period; unreadable labels pass through so cleaning rejects them by value.
     period = [p if p is not None else (None if _blank(lab) else str(lab).strip())
-              for p, lab in zip(from_label, raw["month-year"])]
-    conflict = [p is not None and n is not None and p != n for p, n in zip(from_label, from_numbers)]
+              for p, lab in zip(from_label, raw["month-year"], strict=True)]
+    conflict = [p is not None and n is not None and p != n
+                for p, n in zip(from_label, from_numbers, strict=True)]
     parts = []
     for col, (destination, mode) in CSV_SERIES.items():
         cells = raw[col]
@@ -191,7 +201,8 @@ def _read_totals(path: Path, label: str) -> pd.DataFrame:
         part = with_lineage(part, label, 2, "row ")
         part["raw_ref"] = part["raw_ref"] + f", column {col}"
         reasons, details = [], []
-        for c, v, lab, y, m in zip(conflict, cells, raw["month-year"], raw["year"], raw["month"]):
+        rows = zip(conflict, cells, raw["month-year"], raw["year"], raw["month"], strict=True)
+        for c, v, lab, y, m in rows:
             if c:
                 reasons.append("period_conflict")
                 details.append(f"column 'month-year' is {lab!r} but 'year'/'month' are {y!r}/{m!r}")
