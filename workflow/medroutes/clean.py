@@ -90,8 +90,9 @@ def clean(raw: pd.DataFrame, spec: SourceSpec, *, raw_sha256: dict[str, str],
                      f"{col.name!r} is not a whole number")
                 if not col.signed:
                     flag(finite & (num < 0), "negative_count", col.name, f"{col.name!r} is negative")
-                flag(finite & (num.abs() > max_count), "implausible_count", col.name,
-                     f"{col.name!r} exceeds {max_count:,}")
+                limit = col.max_count if col.max_count is not None else max_count
+                flag(finite & (num.abs() > limit), "implausible_count", col.name,
+                     f"{col.name!r} exceeds {limit:,}")
                 flag(num.notna() & ~finite, "not_a_number", col.name, f"{col.name!r} is not finite")
                 num = num.where(reason.isna())
                 typed[col.name] = num.round().astype("Int64")

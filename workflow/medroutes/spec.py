@@ -38,6 +38,7 @@ class Column:
     required: bool = False
     description: str = ""
     signed: bool = False  # a count that may be negative: a source's own adjustment, not an error
+    max_count: int | None = None  # a count's own ceiling instead of the run-wide one (e.g. populations)
 
 
 @dataclass(frozen=True)

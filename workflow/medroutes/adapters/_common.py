@@ -59,7 +59,8 @@ def read_csv_text(path: Path, encodings=("utf-8-sig",)) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
                            sep=",", quotechar='"')
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(path, f"not a well-formed CSV ({str(exc).strip()})", expected="comma-separated values") from None
+        raise InputError(path, f"not a well-formed CSV ({str(exc).strip()})",
+                         expected="comma-separated values") from None
 
 
 def with_lineage(df: pd.DataFrame, file_label: str, first_row: int, ref_prefix: str) -> pd.DataFrame:
