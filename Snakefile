@@ -5,8 +5,10 @@
 #   1. intake     every registered raw file is present and has its pinned sha256 (provenance record)
 #   2. clean      each source's native format -> one tidy table + rejects, rows in = kept + rejected
 #   3. harmonise  tidy tables -> one long observation table (route, ISO3 areas, period, value, lineage)
-#   4. compare    route x year: Frontex detections, IOM dead and missing, deaths per 1,000 detections
-#   5. figures    publication figures (PDF/PNG/SVG) beside the exact numbers they plot
+#   4. countries  one profile per study country: every observation where it reports or is the origin
+#   5. compare    route x year (detections, dead and missing, ratio); data availability; reconciliation
+#                 of arrivals measured by Frontex, UNHCR and the Italian Ministry of the Interior
+#   6. figures    publication figures (PDF/PNG/SVG) beside the exact numbers they plot
 
 from snakemake.utils import min_version
 
@@ -23,6 +25,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/intake.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/harmonise.smk"
+include: "workflow/rules/countries.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/figures.smk"
 
@@ -31,6 +34,9 @@ rule all:
     input:
         expand(f"{R}/clean/{{source}}.ledger.json", source=SOURCES),
         f"{R}/harmonised/observations.parquet",
+        expand(f"{R}/countries/{{country}}.parquet", country=COUNTRIES),
         f"{R}/compare/route_year.parquet",
-        figure_files("route_flows_deaths"),
+        f"{R}/compare/availability.parquet",
+        f"{R}/compare/reconciliation.parquet",
+        rules.figures.input,
     default_target: True

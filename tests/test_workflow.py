@@ -49,7 +49,9 @@ def test_demo_runs_end_to_end(demo_runs):
     for rel in ["compare/route_year.parquet", "harmonised/observations.parquet", "clean/iom_mmp.rejects.parquet",
                 "figures/route_flows_deaths.pdf", "figures/route_flows_deaths.png",
                 "figures/route_flows_deaths.svg", "figures/route_flows_deaths.csv",
-                "intake/iom_mmp.provenance.json"]:
+                "intake/iom_mmp.provenance.json", "compare/availability.parquet",
+                "compare/reconciliation.parquet", "figures/availability.svg", "figures/reconciliation.csv",
+                *[f"countries/{c}.parquet" for c in ("NGA", "NER", "SEN", "MAR", "TUN", "LBY", "ITA", "ESP")]]:
         assert (out / rel).is_file(), rel
     table = pd.read_parquet(out / "compare" / "route_year.parquet")
     cm16 = table[(table["route"] == "central_mediterranean") & (table["year"] == 2016)].iloc[0]

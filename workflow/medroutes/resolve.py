@@ -53,6 +53,8 @@ class CountryResolver:
             return text.upper()
         if len(text) == 2 and text.upper() in self._iso2:
             return self._iso2[text.upper()]
+        if "_" in text:  # a code with a suffix (GBR_S): country_converter would match its prefix
+            return None
         hit = _coco().convert(text, to="ISO3", not_found=None)  # returns the input when not found
         return hit if isinstance(hit, str) and hit in self._iso3 else None
 

@@ -38,15 +38,22 @@ RELEASE = config["release"]
 R = f"{config['out_dir']}/{RELEASE}"  # every output of this run lives under the release folder
 ROUTES = config["routes"]
 ROUTE_LABELS = {code: r["label"] for code, r in ROUTES.items()}
+COUNTRIES = config["countries"]
+COUNTRY_NAMES = {iso: c["name"] for iso, c in COUNTRIES.items()}
 
 
 wildcard_constraints:
     source="|".join(SOURCES),
+    country="|".join(COUNTRIES),
 
 
 def raw_files(wildcards):
     src = REGISTRY[wildcards.source]
     return [str(raw_path(RAW_DIR, src["id"], f)) for f in src["files"]]
+
+
+def figure_stem(wildcards, output):
+    return output[0][: -len(".pdf")]
 
 
 def figure_files(name):

@@ -13,3 +13,17 @@ rule compare_route_year:
         "../envs/medroutes.yaml"
     script:
         "../scripts/compare_route_year.py"
+
+
+rule reconciliation:
+    """Italy and Spain arrivals by year as Frontex, UNHCR and the Italian Ministry measure them."""
+    input:
+        f"{R}/harmonised/observations.parquet",
+    output:
+        f"{R}/compare/reconciliation.parquet",
+    log:
+        f"{R}/logs/compare/reconciliation.log",
+    conda:
+        "../envs/medroutes.yaml"
+    script:
+        "../scripts/reconciliation.py"

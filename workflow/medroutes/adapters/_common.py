@@ -34,7 +34,9 @@ def read_excel_sheet(path: Path, sheet: str, header_row: int = 1) -> pd.DataFram
             raise InputError(path, f"sheet {sheet!r} not found", value=book.sheet_names,
                              expected=f"a sheet named {sheet!r}")
         try:
-            return book.parse(sheet, header=header_row - 1, dtype=object)
+            # only empty cells are missing: pandas' NA strings would make "NA" (Namibia) and "N/A" NaN
+            return book.parse(sheet, header=header_row - 1, dtype=object, keep_default_na=False,
+                              na_values=[""])
         except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
             raise InputError(path, f"cannot read sheet {sheet!r} ({type(exc).__name__}: {exc})",
                              expected="an intact .xlsx file") from None

@@ -1,0 +1,30 @@
+rule country_profile:
+    """Every observation where one study country reports or is the citizenship, with its role."""
+    input:
+        f"{R}/harmonised/observations.parquet",
+    output:
+        f"{R}/countries/{{country}}.parquet",
+    log:
+        f"{R}/logs/countries/{{country}}.log",
+    params:
+        roles=lambda w: config["countries"][w.country]["roles"],
+    conda:
+        "../envs/medroutes.yaml"
+    script:
+        "../scripts/country_profile.py"
+
+
+rule availability:
+    """Which indicator x study country x year has data, and from which sources."""
+    input:
+        f"{R}/harmonised/observations.parquet",
+    output:
+        f"{R}/compare/availability.parquet",
+    log:
+        f"{R}/logs/compare/availability.log",
+    params:
+        countries=list(COUNTRIES),
+    conda:
+        "../envs/medroutes.yaml"
+    script:
+        "../scripts/availability.py"
