@@ -38,5 +38,6 @@ rule all:
         f"{R}/compare/route_year.parquet",
         f"{R}/compare/availability.parquet",
         f"{R}/compare/reconciliation.parquet",
+        f"{R}/compare/per_capita.parquet",
         rules.figures.input,
     default_target: True

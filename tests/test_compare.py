@@ -31,3 +31,27 @@ def test_route_year_sums_ratio_and_nulls():
     wa17 = table[(table["route"] == "western_african") & (table["year"] == 2017)].iloc[0]
     assert bool(wa17["partial_year"]) and "IOM dead and missing end 2017-11-15" in wa17["coverage_note"]
     assert not cm16["partial_year"]
+
+
+def test_per_capita_joins_population_and_keeps_suppressed_counts_null():
+    from medroutes.compare import per_capita
+
+    T = ("_T",) * 5
+    cols = ["indicator", "source_id", "ref_area", "period", "value", "obs_status",
+            "counterpart_area", "sex", "age", "dimension", "category"]
+    obs = pd.DataFrame([
+        ("population", "population", "ITA", "2016", 60_000_000.0, "A", *T),
+        ("population", "population", "MAR", "2016", 35_000_000.0, "A", *T),
+        ("smuggling_offences", "unodc_cts", "ITA", "2016", 1_500.0, "A", *T),
+        ("smuggling_offences_rate", "unodc_cts", "ITA", "2016", 2.49, "A", *T),
+        ("smuggling_offences", "unodc_cts", "ESP", "2016", 400.0, "A", *T),       # no population: left out
+        ("trafficking_victims_detected", "unodc_glotip", "MAR", "2016", None, "C", *T),
+        ("trafficking_victims_detected", "unodc_glotip", "ITA", "2016", 600.0, "A", "_T", "F", "_T", "_T", "_T"),
+    ], columns=cols)
+    table = per_capita(obs).set_index(["indicator", "country"])
+    ita = table.loc[("smuggling_offences", "ITA")]
+    assert ita["per_100k"] == 2.5 and ita["published_per_100k"] == 2.49
+    assert ("smuggling_offences", "ESP") not in table.index
+    mar = table.loc[("trafficking_victims_detected", "MAR")]
+    assert mar["obs_status"] == "C" and np.isnan(mar["per_100k"])
+    assert ("trafficking_victims_detected", "ITA") not in table.index  # only the female breakdown exists

@@ -54,3 +54,40 @@ def route_year(obs: pd.DataFrame, routes: list[str], first_year: int, last_year:
     table["coverage_note"] = notes
     table["partial_year"] = table["coverage_note"].notna()
     return table.reset_index()
+
+
+PER_CAPITA_SCHEMA = pa.schema([
+    ("country", pa.string()), ("year", pa.int64()), ("indicator", pa.string()), ("source_id", pa.string()),
+    ("value", pa.float64()), ("obs_status", pa.string()), ("population", pa.float64()),
+    ("per_100k", pa.float64()), ("published_per_100k", pa.float64()),
+])
+PER_CAPITA_KEY = ["indicator", "country", "year"]
+# numerator indicator -> the publisher's own rate, where it gives one
+PER_CAPITA = {"smuggling_offences": "smuggling_offences_rate", "trafficking_victims_detected": None}
+
+
+def _totals(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """Country-year totals of an indicator: every breakdown at _T."""
+    d = obs[obs["indicator"] == indicator]
+    for col in ("counterpart_area", "sex", "age", "dimension", "category"):
+        d = d[d[col] == "_T"]
+    return d.assign(country=d["ref_area"], year=d["period"].str[:4].astype(int))
+
+
+def per_capita(obs: pd.DataFrame) -> pd.DataFrame:
+    """Offences of smuggling of migrants and detected trafficking victims per 100,000 population,
+    for country-years with both the count and the World Bank population. A suppressed count
+    (obs_status C) stays null: it is below 5, not zero."""
+    pop = _totals(obs, "population").set_index(["country", "year"])["value"].rename("population")
+    parts = []
+    for indicator, published in PER_CAPITA.items():
+        num = _totals(obs, indicator)[["country", "year", "source_id", "value", "obs_status"]]
+        num = num.join(pop, on=["country", "year"], how="inner").assign(indicator=indicator)
+        num["per_100k"] = 1e5 * num["value"] / num["population"]
+        if published:
+            rate = _totals(obs, published).set_index(["country", "year"])["value"].rename("published_per_100k")
+            num = num.join(rate, on=["country", "year"])
+        else:
+            num["published_per_100k"] = np.nan
+        parts.append(num)
+    return pd.concat(parts, ignore_index=True)

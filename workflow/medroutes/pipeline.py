@@ -110,3 +110,10 @@ def reconciliation(observations, out, *, release: str) -> pd.DataFrame:
 def figure(name: str, table_parquet, stem, **options) -> None:
     """Draw figure ``name`` (a function in medroutes.figures) from one table."""
     getattr(figures, name)(read_parquet(table_parquet), stem=stem, **options)
+
+
+def per_capita(observations, out, *, release: str) -> pd.DataFrame:
+    table = compare.per_capita(read_parquet(observations))
+    _write(table, out, compare.PER_CAPITA_SCHEMA, compare.PER_CAPITA_KEY, dataset="compare/per_capita",
+           release=release, upstream=[observations])
+    return table

@@ -27,3 +27,17 @@ rule reconciliation:
         "../envs/medroutes.yaml"
     script:
         "../scripts/reconciliation.py"
+
+
+rule per_capita:
+    """Smuggling offences and detected trafficking victims per 100,000 population."""
+    input:
+        f"{R}/harmonised/observations.parquet",
+    output:
+        f"{R}/compare/per_capita.parquet",
+    log:
+        f"{R}/logs/compare/per_capita.log",
+    conda:
+        "../envs/medroutes.yaml"
+    script:
+        "../scripts/per_capita.py"
