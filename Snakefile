@@ -9,6 +9,7 @@
 #   5. compare    route x year (detections, dead and missing, ratio); data availability; reconciliation
 #                 of arrivals measured by Frontex, UNHCR and the Italian Ministry of the Interior
 #   6. figures    publication figures (PDF/PNG/SVG) beside the exact numbers they plot
+#   7. release    a manifest of every output (sha256, rows, rule, inputs), checked by `medroutes verify`
 
 from snakemake.utils import min_version
 
@@ -28,6 +29,7 @@ include: "workflow/rules/harmonise.smk"
 include: "workflow/rules/countries.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/release.smk"
 
 
 rule all:
@@ -35,9 +37,7 @@ rule all:
         expand(f"{R}/clean/{{source}}.ledger.json", source=SOURCES),
         f"{R}/harmonised/observations.parquet",
         expand(f"{R}/countries/{{country}}.parquet", country=COUNTRIES),
-        f"{R}/compare/route_year.parquet",
-        f"{R}/compare/availability.parquet",
-        f"{R}/compare/reconciliation.parquet",
-        f"{R}/compare/per_capita.parquet",
+        rules.compare.input,
         rules.figures.input,
+        f"{R}/manifest.json",
     default_target: True

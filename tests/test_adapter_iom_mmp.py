@@ -41,7 +41,9 @@ def test_xlsx_clean_keeps_split_incident_adjustments_and_rejects_duplicates():
 def test_harmonised_observations(config, resolver, indicators):
     kept, _, _ = cleaned(XLSX)
     obs = harmonise(kept, iom_mmp.SPEC, "iom_mmp", config["routes"], resolver, indicators)
-    dm = obs[obs["indicator"] == "dead_and_missing"]
+    breakdown = obs[(obs["indicator"] == "dead_and_missing") & (obs["dimension"] == "cause_of_death")]
+    assert breakdown["category"].value_counts()["Drowning"] == 6
+    dm = obs[(obs["indicator"] == "dead_and_missing") & (obs["dimension"] == "_T")]
     assert len(dm) == 12
     cm2016 = dm[(dm["route"] == "central_mediterranean") & dm["period"].str.startswith("2016")]
     assert cm2016["value"].sum() == 42 + 5 + 0

@@ -7,7 +7,10 @@ ROUTES = ["central_mediterranean", "western_african"]
 
 def obs(rows):
     cols = ["source_id", "indicator", "route", "category", "period", "value"]
-    return pd.DataFrame(rows, columns=cols)
+    df = pd.DataFrame(rows, columns=cols)
+    for col in ("ref_area", "counterpart_area", "sex", "age", "dimension"):
+        df[col] = "_T"
+    return df
 
 
 def test_route_year_sums_ratio_and_nulls():
@@ -29,7 +32,7 @@ def test_route_year_sums_ratio_and_nulls():
     assert np.isnan(cm17["detections"]) and np.isnan(cm17["dead_and_missing_per_1000_detections"])
     # coverage: IOM ends 2017-11-15, so 2017 is partial; Frontex ends 2017-12, complete
     wa17 = table[(table["route"] == "western_african") & (table["year"] == 2017)].iloc[0]
-    assert bool(wa17["partial_year"]) and "IOM dead and missing end 2017-11-15" in wa17["coverage_note"]
+    assert bool(wa17["partial_year"]) and "IOM MMP data end 2017-11-15" in wa17["coverage_note"]
     assert not cm16["partial_year"]
 
 

@@ -168,3 +168,162 @@ def reconciliation(table: pd.DataFrame, country_names: dict[str, str], first_yea
                 data_label)
         save(fig, stem, plotted)
     return plotted
+
+
+def _route_panels(n: int, height: float = 3.2):
+    return plt.subplots(1, n, figsize=(3.6 * n, height), sharey=True, squeeze=False)
+
+
+def _title(fig, text: str, data_label: str | None) -> None:
+    fig.suptitle(("[FIXTURE DATA] " if data_label else "") + text, x=0.01, ha="left", fontsize=10)
+
+
+def deaths_ratio(table: pd.DataFrame, route_labels: dict[str, str], stem, *,
+                 data_label: str | None = None) -> pd.DataFrame:
+    """Dead and missing (IOM) and dead and missing per 1,000 detections (Frontex), by route and year."""
+    plotted = table[["route", "year", "dead_and_missing", "detections", "dead_and_missing_per_1000_detections",
+                     "partial_year"]].copy()
+    years = f"{plotted['year'].min()}–{plotted['year'].max()}"
+    with plt.rc_context(STYLE):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+        width = 0.8 / max(len(ROUTE_COLOURS), 1)
+        for i, (route, colour) in enumerate(ROUTE_COLOURS.items()):
+            d = plotted[plotted["route"] == route]
+            label = route_labels.get(route, route)
+            left.bar(d["year"] + (i - 1) * width, d["dead_and_missing"], width=width, color=colour, label=label)
+            right.plot(d["year"], d["dead_and_missing_per_1000_detections"], marker="o", ms=3, color=colour,
+                       label=label)
+        left.set_ylabel("Dead and missing (persons)")
+        right.set_ylabel("Dead and missing per 1,000 detections")
+        for ax in (left, right):
+            ax.xaxis.get_major_locator().set_params(integer=True)
+        left.legend(loc="upper right")
+        _title(fig, f"Dead and missing, and deaths per crossing, by route, {years}", data_label)
+        partial = sorted(plotted.loc[plotted["partial_year"], "year"].unique())
+        note = f" Partial years: {', '.join(map(str, partial))}." if partial else ""
+        fig.tight_layout(rect=(0, 0, 1, 0.94))
+        _footer(fig, "Sources: IOM Missing Migrants Project (dead and missing, minimum estimates); Frontex "
+                f"detections of illegal border crossings (detections, not persons). {years}.{note}", data_label)
+        save(fig, stem, plotted)
+    return plotted
+
+
+def nationality_composition(table: pd.DataFrame, route_labels: dict[str, str], stem, *, first_year: int,
+                            last_year: int, top: int = 6, data_label: str | None = None) -> pd.DataFrame:
+    """Share of detections by nationality (the route's top nationalities over the period, others grouped)."""
+    t = table[table["year"].between(first_year, last_year)]
+    rows = []
+    for route in ROUTE_COLOURS:
+        d = t[t["route"] == route]
+        leaders = (d[~d["nationality"].isin(["_U", "_O"])].groupby("nationality")["detections"].sum()
+                   .sort_values(ascending=False, kind="mergesort").head(top).index.tolist())
+        grouped = d.assign(group=d["nationality"].where(d["nationality"].isin(leaders), "other"))
+        g = grouped.groupby(["year", "group"])["share"].sum().reset_index().assign(route=route)
+        g["order"] = g["group"].map({n: i for i, n in enumerate(leaders)}).fillna(len(leaders))
+        rows.append(g)
+    plotted = pd.concat(rows, ignore_index=True)[["route", "year", "group", "share", "order"]]
+    palette = SOURCE_COLOURS[:top] + ["#DDDDDD"]
+    with plt.rc_context(STYLE):
+        fig, axes = _route_panels(len(ROUTE_COLOURS), 3.6)
+        for ax, route in zip(axes[0], ROUTE_COLOURS, strict=True):
+            d = plotted[plotted["route"] == route]
+            pivot = d.pivot_table(index="year", columns="group", values="share", aggfunc="sum").fillna(0)
+            order = d.drop_duplicates("group").sort_values(["order", "group"])["group"].tolist()
+            bottom = pd.Series(0.0, index=pivot.index)
+            for k, group in enumerate(order):
+                colour = palette[min(k, top)] if group != "other" else "#DDDDDD"
+                ax.bar(pivot.index, pivot[group], bottom=bottom, color=colour, label=group, width=0.85)
+                bottom += pivot[group]
+            ax.set_title(route_labels.get(route, route), loc="left")
+            ax.set_ylim(0, 1)
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4)
+        axes[0][0].set_ylabel("Share of detections")
+        _title(fig, f"Nationalities detected by route, {first_year}–{last_year}", data_label)
+        fig.tight_layout(rect=(0, 0.02, 1, 0.94))
+        _footer(fig, "Source: Frontex, detections of illegal border crossings by nationality (ISO3). The route's "
+                f"{top} most detected nationalities over the period; 'other' includes unknown.", data_label)
+        save(fig, stem, plotted.drop(columns="order"))
+    return plotted
+
+
+def seasonality(table: pd.DataFrame, route_labels: dict[str, str], stem, *,
+                data_label: str | None = None) -> pd.DataFrame:
+    """Average share of the year's detections and dead and missing falling in each month (complete years)."""
+    t = table[table["complete_year"]]
+    plotted = (t.groupby(["route", "month"])[["detections_share_of_year", "dead_and_missing_share_of_year"]]
+               .mean().reset_index())
+    years = f"{t['year'].min()}–{t['year'].max()}" if len(t) else "no complete year"
+    months = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"]
+    with plt.rc_context(STYLE):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+        for route, colour in ROUTE_COLOURS.items():
+            d = plotted[plotted["route"] == route]
+            label = route_labels.get(route, route)
+            left.plot(d["month"], d["detections_share_of_year"], marker="o", ms=3, color=colour, label=label)
+            right.plot(d["month"], d["dead_and_missing_share_of_year"], marker="o", ms=3, color=colour, label=label)
+        for ax, title in ((left, "Detections (Frontex)"), (right, "Dead and missing (IOM)")):
+            ax.set_xticks(range(1, 13), months)
+            ax.set_title(title, loc="left")
+            ax.axhline(1 / 12, color="#999999", lw=0.8, ls=":")
+        left.set_ylabel("Mean share of the year")
+        left.legend(loc="upper left")
+        _title(fig, f"Seasonality by route, mean over complete years {years}", data_label)
+        fig.tight_layout(rect=(0, 0, 1, 0.93))
+        _footer(fig, "Sources: Frontex detections of illegal border crossings; IOM Missing Migrants Project. "
+                "Dotted line: an even spread (1/12). Only years both sources cover to December.", data_label)
+        save(fig, stem, plotted)
+    return plotted
+
+
+def nexus(nexus_table: pd.DataFrame, per_capita_table: pd.DataFrame, country_names: dict[str, str], stem, *,
+          origins: list[str], data_label: str | None = None) -> pd.DataFrame:
+    """Trafficking victims from the study's origin countries detected in Italy and Spain; forms of
+    exploitation there; and smuggling offences per 100,000 population where reported."""
+    cit = nexus_table[(nexus_table["breakdown"] == "citizenship") & nexus_table["country"].isin(["ITA", "ESP"])]
+    form = nexus_table[(nexus_table["breakdown"] == "form_of_exploitation")
+                       & nexus_table["country"].isin(["ITA", "ESP"])].copy()
+    # shares of the victims whose form is reported: GLOTIP's totals and breakdowns do not always agree
+    form["share"] = form["victims"] / form.groupby(["country", "year"])["victims"].transform("sum")
+    rate = per_capita_table[(per_capita_table["indicator"] == "smuggling_offences")
+                            & per_capita_table["country"].isin(list(country_names))]
+    plotted = pd.concat([
+        cit.assign(panel="victims_by_citizenship", series=cit["country"] + ":" + cit["category"], value=cit["victims"]),
+        form.assign(panel="victims_by_form", series=form["country"] + ":" + form["category"], value=form["share"]),
+        rate.assign(panel="smuggling_offences_per_100k", series=rate["country"], value=rate["per_100k"]),
+    ], ignore_index=True)[["panel", "series", "year", "value"]]
+    years = f"{int(plotted['year'].min())}–{int(plotted['year'].max())}" if len(plotted) else ""
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+        colours = {o: SOURCE_COLOURS[i % len(SOURCE_COLOURS)] for i, o in enumerate(origins)}
+        for country, ls in (("ITA", "-"), ("ESP", "--")):
+            for origin in origins:
+                d = cit[(cit["country"] == country) & (cit["category"] == origin)].sort_values("year")
+                if d["victims"].notna().any():
+                    axes[0].plot(d["year"], d["victims"], ls=ls, marker="o", ms=2.5, color=colours[origin],
+                                 label=f"{country_names.get(origin, origin)} in {country_names.get(country, country)}")
+        axes[0].set_title("Detected victims by citizenship", loc="left")
+        axes[0].set_ylabel("Persons (suppressed counts <5 not drawn)")
+        forms = sorted(form["category"].unique())
+        for country, ls in (("ITA", "-"), ("ESP", "--")):
+            for k, f in enumerate(forms):
+                d = form[(form["country"] == country) & (form["category"] == f)].sort_values("year")
+                axes[1].plot(d["year"], d["share"], ls=ls, marker="o", ms=2.5, color=SOURCE_COLOURS[k],
+                             label=f"{f.replace('_', ' ')}, {country_names.get(country, country)}")
+        axes[1].set_title("Detected victims by form of exploitation", loc="left")
+        axes[1].set_ylabel("Share of victims whose form is reported")
+        for k, (iso, d) in enumerate(rate.sort_values("year").groupby("country")):
+            axes[2].plot(d["year"], d["per_100k"], marker="o", ms=2.5, color=SOURCE_COLOURS[k],
+                         label=country_names.get(iso, iso))
+        axes[2].set_title("Smuggling of migrants offences", loc="left")
+        axes[2].set_ylabel("Offences per 100,000 population")
+        for ax in axes:
+            ax.xaxis.get_major_locator().set_params(integer=True)
+            ax.legend(fontsize=6, loc="upper left")
+        _title(fig, f"The smuggling-trafficking nexus, {years}", data_label)
+        fig.tight_layout(rect=(0, 0, 1, 0.93))
+        _footer(fig, "Sources: UNODC GLOTIP (detected victims; Italy solid, Spain dashed); UNODC Crime Trends "
+                "Survey (police-recorded offences); World Bank population. GLOTIP gives citizenship and form of "
+                "exploitation separately, never crossed.", data_label)
+        save(fig, stem, plotted)
+    return plotted

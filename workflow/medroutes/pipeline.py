@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import adapters, compare, figures, profiles, reconcile
+from . import adapters, figures, profiles, tables
 from . import clean as cleaning
 from . import harmonise as harmonising
+from . import release as releasing
 from .intake import provenance
 from .io import read_json, read_parquet, sha256_file, write_json, write_parquet
 from .log import get_logger
@@ -23,11 +24,12 @@ log = get_logger(__name__)
 
 
 def _write(df: pd.DataFrame, out, schema: pa.Schema, key: list[str], *, dataset: str, release: str,
-           upstream: list | dict) -> None:
-    """Write a dataset with the metadata every output carries: name, release, upstream checksums."""
+           upstream: list | dict, sort_by: list[str] | None = None) -> None:
+    """Write a dataset with the metadata every output carries: name, key, release, upstream checksums."""
     shas = upstream if isinstance(upstream, dict) else {Path(p).name: sha256_file(p) for p in upstream}
-    write_parquet(df, out, schema, key, {"dataset": dataset, "release": release,
-                                         "upstream_sha256": ",".join(f"{k}={v}" for k, v in sorted(shas.items()))})
+    write_parquet(df, out, schema, sort_by or key,
+                  {"dataset": dataset, "key": ",".join(key), "release": release,
+                   "upstream_sha256": ",".join(f"{k}={v}" for k, v in sorted(shas.items()))})
 
 
 def intake(source: dict, raw_dir, out_json) -> dict:
@@ -47,10 +49,11 @@ def clean(source: dict, provenance_json, out_clean, out_rejects, out_ledger, *, 
     kept, rejects, ledger = cleaning.clean(raw, adapter.SPEC, raw_sha256=shas, max_count=max_count,
                                            max_period=max_period)
     sid = source["id"]
-    _write(kept, out_clean, adapter.SPEC.arrow_schema(), ["raw_file", "raw_row"], dataset=f"clean/{sid}",
-           release=release, upstream=shas)
-    _write(rejects, out_rejects, cleaning.REJECTS_SCHEMA, ["raw_file", "raw_row"], dataset=f"rejects/{sid}",
-           release=release, upstream=shas)
+    # rows stay in raw-file order; the dataset's key is the adapter's record key
+    _write(kept, out_clean, adapter.SPEC.arrow_schema(), list(adapter.SPEC.key), dataset=f"clean/{sid}",
+           release=release, upstream=shas, sort_by=["raw_file", "raw_row", *adapter.SPEC.key])
+    _write(rejects, out_rejects, cleaning.REJECTS_SCHEMA, ["raw_file", "raw_row", "raw_ref"],
+           dataset=f"rejects/{sid}", release=release, upstream=shas)
     ledger = {"source_id": sid, **ledger}
     write_json(ledger, out_ledger)
     log.info("%s: rows in %d, kept %d, rejected %d %s", sid, ledger["rows_in"], ledger["rows_kept"],
@@ -77,12 +80,14 @@ def combine(parts: list, out, *, release: str) -> pd.DataFrame:
     return obs
 
 
-def route_year(observations, out, *, release: str, routes: list[str], first_year: int,
-               last_year: int) -> pd.DataFrame:
-    table = compare.route_year(read_parquet(observations), routes, first_year, last_year)
-    _write(table, out, compare.ROUTE_YEAR_SCHEMA, compare.ROUTE_YEAR_KEY, dataset="compare/route_year",
-           release=release, upstream=[observations])
-    return table
+def compare_table(name: str, observations, outputs: list, *, release: str, **options) -> None:
+    """Build comparison table ``name`` (an entry of medroutes.tables.TABLES) and write its outputs."""
+    table = tables.TABLES[name]
+    built = table.build(read_parquet(observations), **options)
+    built = built if isinstance(built, tuple) else (built,)
+    for df, spec, out in zip(built, table.outputs, outputs, strict=True):
+        _write(df, out, spec.schema, spec.key, dataset=spec.dataset, release=release, upstream=[observations])
+        log.info("%s: %d rows", spec.dataset, len(df))
 
 
 def country_profile(observations, out, *, release: str, country: str, roles: list[str]) -> pd.DataFrame:
@@ -93,27 +98,14 @@ def country_profile(observations, out, *, release: str, country: str, roles: lis
     return profile
 
 
-def availability(observations, out, *, release: str, countries: list[str]) -> pd.DataFrame:
-    table = profiles.availability(read_parquet(observations), countries)
-    _write(table, out, profiles.AVAILABILITY_SCHEMA, profiles.AVAILABILITY_KEY, dataset="compare/availability",
-           release=release, upstream=[observations])
-    return table
+def figure(name: str, tables: list, stem, **options) -> None:
+    """Draw figure ``name`` (a function in medroutes.figures) from its tables, in order."""
+    getattr(figures, name)(*[read_parquet(t) for t in tables], stem=stem, **options)
 
 
-def reconciliation(observations, out, *, release: str) -> pd.DataFrame:
-    table = reconcile.reconciliation(read_parquet(observations))
-    _write(table, out, reconcile.RECONCILIATION_SCHEMA, reconcile.RECONCILIATION_KEY,
-           dataset="compare/reconciliation", release=release, upstream=[observations])
-    return table
-
-
-def figure(name: str, table_parquet, stem, **options) -> None:
-    """Draw figure ``name`` (a function in medroutes.figures) from one table."""
-    getattr(figures, name)(read_parquet(table_parquet), stem=stem, **options)
-
-
-def per_capita(observations, out, *, release: str) -> pd.DataFrame:
-    table = compare.per_capita(read_parquet(observations))
-    _write(table, out, compare.PER_CAPITA_SCHEMA, compare.PER_CAPITA_KEY, dataset="compare/per_capita",
-           release=release, upstream=[observations])
-    return table
+def manifest(files: list, out, *, release: str, code_version: str, packages: dict[str, str]) -> None:
+    root = Path(out).parent
+    built = releasing.build_manifest(root, files, releasing.producers_from_snakemake(root), release=release,
+                                     code_version=code_version, packages=packages)
+    releasing.write_manifest(built, out)
+    log.info("manifest: %d files", len(built["files"]))

@@ -10,6 +10,8 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 from medroutes.config import load_registry, load_yaml, raw_dir, validate
 from medroutes.errors import MedroutesError
 from medroutes.intake import check_all, raw_path
+from medroutes.release import code_version, packages
+from snakemake.io import strip_wildcard_constraints
 
 BASE = Path(workflow.basedir)
 
@@ -50,6 +52,22 @@ wildcard_constraints:
 def raw_files(wildcards):
     src = REGISTRY[wildcards.source]
     return [str(raw_path(RAW_DIR, src["id"], f)) for f in src["files"]]
+
+
+CODE_VERSION = code_version(BASE)
+PACKAGES = packages()
+
+
+def release_outputs():
+    """Every output of this run's rules, so the manifest lists exactly them (verify flags leftovers)."""
+    out = set()
+    for r in workflow.rules:
+        if r.name in ("all", "manifest"):
+            continue
+        for pattern in r.output:
+            # patterns carry the global wildcard constraints ("{source,iom_mmp|...}"): strip them first
+            out.update(expand(strip_wildcard_constraints(str(pattern)), source=SOURCES, country=list(COUNTRIES)))
+    return sorted(out)
 
 
 def figure_stem(wildcards, output):

@@ -13,18 +13,3 @@ rule country_profile:
     script:
         "../scripts/country_profile.py"
 
-
-rule availability:
-    """Which indicator x study country x year has data, and from which sources."""
-    input:
-        f"{R}/harmonised/observations.parquet",
-    output:
-        f"{R}/compare/availability.parquet",
-    log:
-        f"{R}/logs/compare/availability.log",
-    params:
-        countries=list(COUNTRIES),
-    conda:
-        "../envs/medroutes.yaml"
-    script:
-        "../scripts/availability.py"

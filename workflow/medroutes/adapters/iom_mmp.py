@@ -90,6 +90,15 @@ SPEC = SourceSpec(
     ) + (
         Observation(indicator="incidents", value=Lit("1"), unit="incidents", period="period",
                     ref_area="country_of_incident", route="route"),
+        # Breakdowns of dead and missing, as rows beside the total (select sex/age/dimension _T for totals):
+        # by sex and for children where IOM records them, and by IOM's cause of death.
+        *(Observation(indicator="dead_and_missing", value=col, unit="persons", period="period",
+                      ref_area="country_of_incident", route="route", sex=Lit(sex), age=Lit(age),
+                      where=(lambda d, c=col: d[c].notna()))
+          for col, sex, age in (("females", "F", "_T"), ("males", "M", "_T"), ("children", "_T", "child"))),
+        Observation(indicator="dead_and_missing", value="dead_and_missing", unit="persons", period="period",
+                    ref_area="country_of_incident", route="route", dimension=Lit("cause_of_death"),
+                    category="cause_of_death", where=lambda d: d["cause_of_death"].notna()),
     ),
 )
 

@@ -1,0 +1,5 @@
+"""``python -m medroutes``: see :mod:`medroutes.cli`."""
+
+from .cli import main
+
+raise SystemExit(main())

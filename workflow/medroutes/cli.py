@@ -1,0 +1,95 @@
+"""Command line for releases: build a manifest, verify a release against it, diff two releases.
+
+    python -m medroutes manifest results/2026.11.0
+    python -m medroutes verify results/2026.11.0
+    python -m medroutes diff results/2026.10.0 results/2026.11.0 --out diff.md
+
+Exit codes: 0 OK; 1 verification found problems; 2 usage error or unreadable input (one line on
+stderr, no traceback: the person running this needs the file name, not our stack).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import release
+from .errors import MedroutesError
+from .io import read_json
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _manifest(args) -> int:
+    root = Path(args.release_dir)
+    producers = release.producers_from_snakemake(root, args.workdir) if args.workdir else {}
+    manifest = release.build_manifest(root, None, producers, release=args.release or root.name,
+                                      code_version=release.code_version(REPO), packages=release.packages())
+    out = Path(args.out) if args.out else root / release.MANIFEST_NAME
+    release.write_manifest(manifest, out)
+    unattributed = sum(1 for f in manifest["files"] if f["rule"] is None)
+    print(f"wrote {out}: {len(manifest['files'])} files, {sum(f['bytes'] for f in manifest['files'])} bytes"
+          + (f", {unattributed} without a producing rule" if unattributed else ""))
+    return 0
+
+
+def _verify(args) -> int:
+    problems = release.verify(args.release_dir, args.manifest)
+    if problems:
+        print(f"FAILED: {len(problems)} problem(s) in {args.release_dir}")
+        for p in problems:
+            print(f"  {p}")
+        return 1
+    manifest = args.manifest or Path(args.release_dir) / release.MANIFEST_NAME
+    n = len(read_json(manifest)["files"])
+    print(f"OK: {n} files verified")
+    return 0
+
+
+def _diff(args) -> int:
+    if args.limit < 0:
+        raise MedroutesError("--limit must be 0 or more")
+    report = release.diff_releases(args.old_release_dir, args.new_release_dir, release.project_datasets(),
+                                   limit=args.limit)
+    text = release.diff_markdown(report)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    sys.stdout.write(text)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m medroutes", description="medroutes release tools")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    m = sub.add_parser("manifest", help="write the manifest of a release folder")
+    m.add_argument("release_dir")
+    m.add_argument("--release", help="release name (default: the folder name)")
+    m.add_argument("--out", help="manifest path (default: <release_dir>/manifest.json)")
+    m.add_argument("--workdir", default=".",
+                   help="Snakemake working directory whose .snakemake/metadata names each file's rule and "
+                        "inputs (default: .); '' to record no producers")
+    m.set_defaults(func=_manifest)
+
+    v = sub.add_parser("verify", help="re-hash every file of a release against its manifest")
+    v.add_argument("release_dir")
+    v.add_argument("--manifest", help="manifest path (default: <release_dir>/manifest.json)")
+    v.set_defaults(func=_verify)
+
+    d = sub.add_parser("diff", help="rows added, removed and changed between two releases (Markdown)")
+    d.add_argument("old_release_dir")
+    d.add_argument("new_release_dir")
+    d.add_argument("--out", help="also write the Markdown report here")
+    d.add_argument("--limit", type=int, default=50, help="listed keys/cells per dataset (counts are exact)")
+    d.set_defaults(func=_diff)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (MedroutesError, OSError) as exc:
+        print(f"medroutes {args.command}: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,17 @@
+rule manifest:
+    """The release manifest: every output with sha256, bytes, rows, producing rule and inputs' checksums,
+    plus code and package versions. `python -m medroutes verify <release>` re-hashes against it."""
+    input:
+        lambda w: release_outputs(),
+    output:
+        f"{R}/manifest.json",
+    log:
+        f"{R}/logs/release/manifest.log",
+    localrule: True  # reads the main process's .snakemake/metadata for each file's rule and inputs
+    params:
+        code_version=CODE_VERSION,  # a new commit or new package versions rebuild the manifest
+        packages=PACKAGES,
+    conda:
+        "../envs/medroutes.yaml"
+    script:
+        "../scripts/manifest.py"
