@@ -6,6 +6,10 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 CORES  ?= 2
 ARGS   ?=
 
+# The release folder named by a config file (reports go there, beside the outputs).
+release_dir = $(shell $(BIN)/python -c "import sys, yaml; c = {}; [c.update(yaml.safe_load(open(f))) for f in sys.argv[1:]]; print(c['out_dir'] + '/' + c['release'])" $(1))
+DEMO   := --configfile config/config.yaml config/demo.yaml
+
 .PHONY: help install study demo test lint clean-demo
 
 help:
@@ -25,16 +29,19 @@ install: $(STAMP)
 
 study: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) $(ARGS)
+	$(BIN)/snakemake --cores $(CORES) $(ARGS) --report $(call release_dir,config/config.yaml)/report.html
 
 demo: $(STAMP)
-	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) --configfile config/config.yaml config/demo.yaml $(ARGS)
+	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) $(DEMO) $(ARGS)
+	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) $(DEMO) $(ARGS) \
+		--report $(call release_dir,config/config.yaml config/demo.yaml)/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --lint --configfile config/config.yaml config/demo.yaml
+	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --lint $(DEMO)
 
 clean-demo:
 	rm -rf demo-results

@@ -34,10 +34,11 @@ include: "workflow/rules/release.smk"
 
 rule all:
     input:
-        expand(f"{R}/clean/{{source}}.ledger.json", source=SOURCES),
+        f"{R}/clean/ledger.parquet",
         f"{R}/harmonised/observations.parquet",
         expand(f"{R}/countries/{{country}}.parquet", country=COUNTRIES),
         rules.compare.input,
         rules.figures.input,
+        f"{R}/dictionary.parquet",
         f"{R}/manifest.json",
     default_target: True

@@ -81,6 +81,11 @@ def write_csv(df: pd.DataFrame, path) -> None:
         df.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g", encoding="utf-8")
 
 
+def write_text(text: str, path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
 def write_json(obj, path) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n",

@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import adapters, figures, profiles, tables
+from . import adapters, dictionary, figures, profiles, tables
 from . import clean as cleaning
 from . import harmonise as harmonising
 from . import release as releasing
 from .intake import provenance
-from .io import read_json, read_parquet, sha256_file, write_json, write_parquet
+from .io import read_json, read_parquet, sha256_file, write_csv, write_json, write_parquet, write_text
 from .log import get_logger
 from .resolve import CountryResolver
 
@@ -109,3 +109,34 @@ def manifest(files: list, out, *, release: str, code_version: str, packages: dic
                                      code_version=code_version, packages=packages)
     releasing.write_manifest(built, out)
     log.info("manifest: %d files", len(built["files"]))
+
+
+LEDGER_SCHEMA = pa.schema([("source_id", pa.string()), ("rows_in", pa.int64()), ("rows_kept", pa.int64()),
+                           ("rows_rejected", pa.int64()), ("reason", pa.string()), ("rejected", pa.int64())])
+
+
+def ledger(ledgers: list, out_parquet, out_csv, *, release: str) -> pd.DataFrame:
+    """Every cleaning step's rows in, kept and rejected by reason, in one table; stops if any fails to add up."""
+    rows = []
+    for path in ledgers:
+        led = read_json(path)
+        cleaning.reconcile(led["rows_in"], led["rows_kept"], pd.Series(
+            [r for r, n in led["rejected_by_reason"].items() for _ in range(n)], dtype=object))
+        base = {k: led[k] for k in ("source_id", "rows_in", "rows_kept", "rows_rejected")}
+        reasons = led["rejected_by_reason"] or {None: 0}
+        rows += [{**base, "reason": reason, "rejected": n} for reason, n in reasons.items()]
+    table = pd.DataFrame(rows, columns=LEDGER_SCHEMA.names)
+    _write(table, out_parquet, LEDGER_SCHEMA, ["source_id", "reason"], dataset="clean/ledger", release=release,
+           upstream=list(ledgers))
+    write_csv(table.sort_values(["source_id", "reason"], na_position="first"), out_csv)
+    return table
+
+
+def data_dictionary(out_parquet, out_md, out_html, *, release: str, source_adapters: dict[str, str],
+                    indicators: dict, countries: list[str], areas: dict) -> None:
+    table = dictionary.build(source_adapters, indicators, countries, areas)
+    write_parquet(table, out_parquet, dictionary.DICTIONARY_SCHEMA, dictionary.DICTIONARY_KEY,
+                  {"dataset": "dictionary", "key": ",".join(dictionary.DICTIONARY_KEY), "release": release})
+    text = dictionary.to_markdown(table, dictionary.descriptions())
+    write_text(text, out_md)
+    write_text(dictionary.to_html(table, dictionary.descriptions(), release), out_html)

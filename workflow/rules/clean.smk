@@ -18,3 +18,18 @@ rule clean:
         "../envs/medroutes.yaml"
     script:
         "../scripts/clean.py"
+
+
+rule ledger:
+    """The rejects ledger: rows in, kept and rejected by reason for every source; fails if any does not add up."""
+    input:
+        expand(f"{R}/clean/{{source}}.ledger.json", source=SOURCES),
+    output:
+        parquet=f"{R}/clean/ledger.parquet",
+        csv=report(f"{R}/clean/ledger.csv", caption="../report/ledger.rst", category="Rejects ledger"),
+    log:
+        f"{R}/logs/clean/ledger.log",
+    conda:
+        "../envs/medroutes.yaml"
+    script:
+        "../scripts/ledger.py"

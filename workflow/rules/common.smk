@@ -76,5 +76,7 @@ def figure_stem(wildcards, output):
 
 def figure_files(name):
     """A figure's four files; the PNG goes into the Snakemake report with its caption."""
-    png = report(f"{R}/figures/{name}.png", caption=f"../report/{name}.rst", category="Figures")
-    return [f"{R}/figures/{name}.pdf", png, f"{R}/figures/{name}.svg", f"{R}/figures/{name}.csv"]
+    caption = f"../report/{name}.rst"
+    png = report(f"{R}/figures/{name}.png", caption=caption, category="Figures")
+    csv = report(f"{R}/figures/{name}.csv", caption=caption, category="Figure data")
+    return [f"{R}/figures/{name}.pdf", png, f"{R}/figures/{name}.svg", csv]

@@ -15,3 +15,22 @@ rule manifest:
         "../envs/medroutes.yaml"
     script:
         "../scripts/manifest.py"
+
+
+rule dictionary:
+    """The data dictionary, generated from the dataset schemas: columns, types, meaning, codes, rule."""
+    output:
+        parquet=f"{R}/dictionary.parquet",
+        md=f"{R}/dictionary.md",
+        html=report(f"{R}/dictionary.html", caption="../report/dictionary.rst", category="Data dictionary"),
+    log:
+        f"{R}/logs/release/dictionary.log",
+    params:
+        source_adapters={sid: REGISTRY[sid]["adapter"] for sid in SOURCES},
+        indicators=INDICATORS,
+        countries=list(COUNTRIES),
+        areas=config["areas"],
+    conda:
+        "../envs/medroutes.yaml"
+    script:
+        "../scripts/dictionary.py"
