@@ -10,13 +10,14 @@ ARGS   ?=
 release_dir = $(shell $(BIN)/python -c "import sys, yaml; c = {}; [c.update(yaml.safe_load(open(f))) for f in sys.argv[1:]]; print(c['out_dir'] + '/' + c['release'])" $(1))
 DEMO   := --configfile config/config.yaml config/demo.yaml
 
-.PHONY: help install study demo test lint clean-demo
+.PHONY: help install study demo test lint benchmark clean-demo
 
 help:
 	@echo "make study   run the whole study (raw files from \$$MEDROUTES_RAW_DIR or config raw_dir)"
 	@echo "make demo    run the whole pipeline on the fixture files in tests/fixtures/raw"
 	@echo "make test    run the test suite"
 	@echo "make lint    ruff + snakemake --lint"
+	@echo "make benchmark  time a cold run, a no-op rerun and one figure (needs MEDROUTES_RAW_DIR)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --lint $(DEMO)
+
+benchmark: $(STAMP)
+	$(BIN)/python bench/benchmark.py --cores $(CORES)
 
 clean-demo:
 	rm -rf demo-results
