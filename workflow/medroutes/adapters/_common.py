@@ -20,10 +20,12 @@ def require_columns(df: pd.DataFrame, expected, file, where: str = "header") -> 
                          expected=f"the columns {list(expected)}")
 
 
-def read_excel_sheet(path: Path, sheet: str, header_row: int = 1) -> pd.DataFrame:
-    """One sheet, every cell as a Python object (no type guessing); ``header_row`` is 1-based."""
+def read_excel_sheet(path: Path, sheet: str, header_row: int | None = 1, *,
+                     what: str = "an .xlsx workbook") -> pd.DataFrame:
+    """One sheet, every cell as a Python object (no type guessing); ``header_row`` is 1-based, or
+    None to get every row as data (for sheets with banner rows above the header)."""
     if path.stat().st_size == 0:
-        raise InputError(path, "file is empty", expected="an .xlsx workbook")
+        raise InputError(path, "file is empty", expected=what)
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
@@ -35,8 +37,8 @@ def read_excel_sheet(path: Path, sheet: str, header_row: int = 1) -> pd.DataFram
                              expected=f"a sheet named {sheet!r}")
         try:
             # only empty cells are missing: pandas' NA strings would make "NA" (Namibia) and "N/A" NaN
-            return book.parse(sheet, header=header_row - 1, dtype=object, keep_default_na=False,
-                              na_values=[""])
+            return book.parse(sheet, header=None if header_row is None else header_row - 1, dtype=object,
+                              keep_default_na=False, na_values=[""])
         except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
             raise InputError(path, f"cannot read sheet {sheet!r} ({type(exc).__name__}: {exc})",
                              expected="an intact .xlsx file") from None

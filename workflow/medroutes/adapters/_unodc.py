@@ -8,12 +8,12 @@ under 13 columns. Only the value column differs: ``txtVALUE`` (text) in GLOTIP, 
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+from ._common import read_excel_sheet
 
 BANNER = "UNODC"
 HEADER_ROW = 3  # spreadsheet row of the header; data start on the next row
@@ -53,22 +53,7 @@ def read_sheet(path: Path, sheet: str, value_column: str) -> tuple[pd.DataFrame,
     sheet dimension, so the GLOTIP sheet whose ``<dimension>`` says ``A1`` is read in full (and the
     drawing part that its sheet relations name but the zip lacks is never opened).
     """
-    if path.stat().st_size == 0:
-        raise InputError(path, "file is empty", expected="a dataUNODC .xlsx workbook")
-    try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        raise InputError(path, f"cannot open as an .xlsx workbook ({type(exc).__name__}: {exc})",
-                         expected="an intact .xlsx file") from None
-    with book:
-        if sheet not in book.sheet_names:
-            raise InputError(path, f"sheet {sheet!r} not found", value=book.sheet_names,
-                             expected=f"a sheet named {sheet!r}")
-        try:
-            cells = book.parse(sheet, header=None, dtype=object, keep_default_na=False, na_values=[""])
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-            raise InputError(path, f"cannot read sheet {sheet!r} ({type(exc).__name__}: {exc})",
-                             expected="an intact .xlsx file") from None
+    cells = read_excel_sheet(path, sheet, header_row=None, what="a dataUNODC .xlsx workbook")
     a1 = cells.iat[0, 0] if cells.shape[0] and cells.shape[1] else None
     if a1 != BANNER or cells.shape[0] < HEADER_ROW:
         raise InputError(path, "banner rows missing", where=f"sheet {sheet!r} cell A1",
