@@ -113,3 +113,15 @@ def test_period_types_are_text_not_dates():
     kept, _, _ = cleaned(XLSX)
     assert pd.api.types.is_string_dtype(kept["period"])
     assert Path(XLSX).stat().st_size < 50_000  # fixtures stay small
+
+
+def test_blank_line_is_rejected_and_row_numbers_stay_true(tmp_path):
+    path = tmp_path / "iom_mmp" / "old.csv"
+    path.parent.mkdir()
+    lines = OLD_CSV.read_text(encoding="utf-8-sig").splitlines()
+    path.write_text("\n".join([*lines[:2], "", *lines[2:]]) + "\n", encoding="utf-8")
+    kept, rejects, ledger = cleaned(path)
+    assert ledger["rows_in"] == 6 and ledger["rows_kept"] == 3
+    blank = rejects[rejects["raw_row"] == 3].iloc[0]
+    assert blank["reason"] == "missing_value"
+    assert kept["raw_row"].tolist() == [2, 4, 5]  # the record after the blank line is still row 4 of the file

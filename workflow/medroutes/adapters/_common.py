@@ -60,8 +60,9 @@ def read_csv_text(path: Path, encodings=("utf-8-sig",)) -> pd.DataFrame:
         raise InputError(path, f"bytes are not {' or '.join(encodings)}", where=f"line {line}",
                          value=raw[err.start: err.start + 8], expected=f"text encoded as {encodings[0]}")
     try:
+        # blank lines stay (as empty records, which cleaning rejects) so row numbers match the file
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
-                           sep=",", quotechar='"')
+                           sep=",", quotechar='"', skip_blank_lines=False)
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(path, f"not a well-formed CSV ({str(exc).strip()})",
                          expected="comma-separated values") from None
