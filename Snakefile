@@ -9,7 +9,8 @@
 #   5. compare    route x year (detections, dead and missing, ratio); data availability; reconciliation
 #                 of arrivals measured by Frontex, UNHCR and the Italian Ministry of the Interior
 #   6. figures    publication figures (PDF/PNG/SVG) beside the exact numbers they plot
-#   7. release    a manifest of every output (sha256, rows, rule, inputs), checked by `medroutes verify`
+#   7. review     notebooks per stage (intake and rejects, harmonisation, comparison), executed to HTML
+#   8. release    a manifest of every output (sha256, rows, rule, inputs), checked by `medroutes verify`
 
 from snakemake.utils import min_version
 
@@ -29,6 +30,7 @@ include: "workflow/rules/harmonise.smk"
 include: "workflow/rules/countries.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/release.smk"
 
 
@@ -39,6 +41,7 @@ rule all:
         expand(f"{R}/countries/{{country}}.parquet", country=COUNTRIES),
         rules.compare.input,
         rules.figures.input,
+        expand(f"{R}/notebooks/{{notebook}}.html", notebook=NOTEBOOKS),
         f"{R}/dictionary.parquet",
         f"{R}/manifest.json",
     default_target: True

@@ -29,6 +29,8 @@ from .errors import MedroutesError
 from .io import read_json, sha256_file, write_json
 
 MANIFEST_NAME = "manifest.json"
+# Written by `snakemake --report` after the run, stamped with its own creation time: not a result.
+REPORT_NAME = "report.html"
 MANIFEST_VERSION = "1"
 # Top-level folders of a release that hold run records (times, hosts), not results.
 NOT_OUTPUTS = ("logs", "benchmarks")
@@ -40,7 +42,7 @@ TABULAR_TEXT = {".csv": ",", ".tsv": "\t"}
 def release_files(release_dir) -> list[str]:
     """Output files under ``release_dir`` as sorted relative POSIX paths.
 
-    Skips logs/, benchmarks/, the manifest and hidden files (an interrupted atomic write leaves
+    Skips logs/, benchmarks/, the manifest, the Snakemake report and hidden files (an interrupted atomic write leaves
     ``.name.*.tmp``; Snakemake leaves ``.snakemake_timestamp``): none of them is a result.
     """
     root = Path(release_dir)
@@ -51,7 +53,7 @@ def release_files(release_dir) -> list[str]:
                        and not (rel_dir == Path(".") and d in NOT_OUTPUTS)]
         for name in filenames:
             rel = (rel_dir / name).as_posix()
-            if not name.startswith(".") and rel != MANIFEST_NAME:
+            if not name.startswith(".") and rel not in (MANIFEST_NAME, REPORT_NAME):
                 out.append(rel)
     return sorted(out)
 

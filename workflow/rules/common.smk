@@ -66,7 +66,8 @@ def release_outputs():
             continue
         for pattern in r.output:
             # patterns carry the global wildcard constraints ("{source,iom_mmp|...}"): strip them first
-            out.update(expand(strip_wildcard_constraints(str(pattern)), source=SOURCES, country=list(COUNTRIES)))
+            out.update(expand(strip_wildcard_constraints(str(pattern)), source=SOURCES, country=list(COUNTRIES),
+                              notebook=NOTEBOOKS))
     return sorted(out)
 
 
