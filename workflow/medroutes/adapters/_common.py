@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+
+# What reading a damaged workbook raises: a broken zip, a missing part, a bad cell value, and a cut or
+# garbled XML part (xml.etree.ElementTree.ParseError and lxml's XMLSyntaxError both subclass SyntaxError).
+XLSX_ERRORS = (zipfile.BadZipFile, OSError, ValueError, KeyError, SyntaxError)
 
 
 def require_columns(df: pd.DataFrame, expected, file, where: str = "header") -> None:
@@ -28,7 +33,7 @@ def read_excel_sheet(path: Path, sheet: str, header_row: int | None = 1, *,
         raise InputError(path, "file is empty", expected=what)
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+    except XLSX_ERRORS as exc:
         raise InputError(path, f"cannot open as an .xlsx workbook ({type(exc).__name__}: {exc})",
                          expected="an intact .xlsx file") from None
     with book:
@@ -39,7 +44,7 @@ def read_excel_sheet(path: Path, sheet: str, header_row: int | None = 1, *,
             # only empty cells are missing: pandas' NA strings would make "NA" (Namibia) and "N/A" NaN
             return book.parse(sheet, header=None if header_row is None else header_row - 1, dtype=object,
                               keep_default_na=False, na_values=[""])
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        except XLSX_ERRORS as exc:
             raise InputError(path, f"cannot read sheet {sheet!r} ({type(exc).__name__}: {exc})",
                              expected="an intact .xlsx file") from None
 
@@ -59,13 +64,23 @@ def read_csv_text(path: Path, encodings=("utf-8-sig",)) -> pd.DataFrame:
         line = raw[: err.start].count(b"\n") + 1
         raise InputError(path, f"bytes are not {' or '.join(encodings)}", where=f"line {line}",
                          value=raw[err.start: err.start + 8], expected=f"text encoded as {encodings[0]}")
+    lines = text.splitlines()
+    header = lines[0] if lines else ""
+    if ";" in header and "," not in header:
+        raise InputError(path, "the header is separated by ';', not ','", where="line 1", value=header,
+                         expected="comma-separated values with '.' as the decimal mark")
     try:
         # blank lines stay (as empty records, which cleaning rejects) so row numbers match the file
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""],
                            sep=",", quotechar='"', skip_blank_lines=False)
     except (pd.errors.ParserError, csv.Error) as exc:
+        hit = re.search(r"line (\d+)", str(exc))
+        n = int(hit.group(1)) if hit else None
         raise InputError(path, f"not a well-formed CSV ({str(exc).strip()})",
-                         expected="comma-separated values") from None
+                         where=f"line {n}" if n else None,
+                         value=lines[n - 1] if n and n <= len(lines) else None,
+                         expected=f"comma-separated values, as many fields as the header on line 1 ({header!r})"
+                         ) from None
 
 
 def with_lineage(df: pd.DataFrame, file_label: str, first_row: int, ref_prefix: str) -> pd.DataFrame:

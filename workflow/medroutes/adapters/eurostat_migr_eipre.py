@@ -91,18 +91,36 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not a JSON value")  # Python's json would accept it as a float
 
 
+class _DuplicateKey(ValueError):
+    """A key given twice in one JSON object (json.loads would keep the last value silently)."""
+
+
+def _unique_keys(pairs: list) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key, out[key], value)
+        out[key] = value
+    return out
+
+
 def load_json(path: Path) -> object:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(path, "file is empty", expected="a JSON-stat 2.0 dataset")
     try:
-        return json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant)
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant, object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as exc:
         raise InputError(path, "bytes are not UTF-8", where=f"byte {exc.start}",
                          value=raw[exc.start: exc.start + 8], expected="JSON text encoded as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not valid JSON ({exc.msg})", where=f"line {exc.lineno} column {exc.colno}",
                          expected="a JSON-stat 2.0 dataset") from None
+    except _DuplicateKey as exc:
+        key, first, second = exc.args
+        raise InputError(path, "a key occurs twice in one JSON object", where=f"key {key!r}",
+                         value=[first, second], expected="each key once (in 'value' or 'status', each cell once)"
+                         ) from None
     except ValueError as exc:  # from _no_constant
         raise InputError(path, str(exc), expected="numbers or null as values (JSON has no NaN)") from None
 

@@ -9,6 +9,7 @@ Two native layouts of the same global download:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -109,7 +110,7 @@ _MONTHS = {m: i for i, m in enumerate(
 
 def _xlsx_period(row) -> object:
     date, year, month = row
-    if isinstance(date, pd.Timestamp):
+    if isinstance(date, dt.date):  # an Excel date cell: datetime.datetime (pd.Timestamp is one too)
         return date.strftime("%Y-%m-%d")
     if isinstance(date, str) and date.strip():
         return date.strip()

@@ -91,6 +91,9 @@ def _derive(r) -> dict:
                                       (r.age, out["age_code"], AGE_CODES, "Age")):
         if _text(label) and coded is None:
             return reject(f"unknown_{name.lower()}", f"{name} {_text(label)!r} is not one of {sorted(codes)}")
+    rate = pd.to_numeric(pd.Series([out["rate"]], dtype=object), errors="coerce").iloc[0]
+    if pd.notna(rate) and rate < 0:
+        return reject("negative_rate", f"VALUE {r.value!r} of a {_text(r.unit)!r} row is negative")
     return out
 
 
