@@ -33,13 +33,21 @@ def validate(instance: dict, schema_name: str, what: str) -> None:
         lines = []
         for err in errors:
             key = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-            lines.append(f"  {key}: {err.message}")
+            allowed = ""
+            if err.validator == "additionalProperties" and "properties" in err.schema:
+                allowed = f" (allowed keys: {', '.join(sorted(err.schema['properties']))})"
+            lines.append(f"  {key}: {err.message}{allowed}")
         raise ConfigError(f"{what} does not validate against {schema_name}:\n" + "\n".join(lines))
 
 
 def raw_dir(config: dict) -> Path:
     """The raw-data directory: ``$MEDROUTES_RAW_DIR`` when set and non-empty, else ``config['raw_dir']``."""
     return Path(os.environ.get(RAW_DIR_ENV) or config["raw_dir"])
+
+
+def raw_dir_origin() -> str:
+    """Which setting supplied the raw-data directory, for error messages."""
+    return f"${RAW_DIR_ENV}" if os.environ.get(RAW_DIR_ENV) else "config raw_dir"
 
 
 def load_registry(path) -> dict[str, dict]:

@@ -32,7 +32,8 @@ def download(url: str, dest: Path, timeout: float = 60) -> None:
         raise IntakeError(f"could not download {url} to {dest}: {exc}") from None
 
 
-def check_file(raw_dir, source: dict, file_entry: dict, *, allow_download: bool = False) -> dict:
+def check_file(raw_dir, source: dict, file_entry: dict, *, allow_download: bool = False,
+               origin: str = "raw_dir") -> dict:
     """Verify one file; return its observed record. Raises IntakeError naming the file and hashes."""
     path = raw_path(raw_dir, source["id"], file_entry)
     url = file_entry.get("url") or source.get("url")
@@ -44,7 +45,8 @@ def check_file(raw_dir, source: dict, file_entry: dict, *, allow_download: bool 
                     if file_entry.get("url") else "get it from the publisher")
             raise IntakeError(
                 f"raw file missing for source {source['id']!r}: {file_entry['name']!r} not found at "
-                f"{path} (raw_dir = {raw_dir}; set MEDROUTES_RAW_DIR or raw_dir). Official URL: {url}; {hint}."
+                f"{path} (raw-data directory {raw_dir}, from {origin}; set MEDROUTES_RAW_DIR or config raw_dir). "
+                f"Official URL: {url}; {hint}."
             )
     observed = sha256_file(path)
     if observed != file_entry["sha256"]:
@@ -59,13 +61,14 @@ def check_file(raw_dir, source: dict, file_entry: dict, *, allow_download: bool 
     return {"name": file_entry["name"], "path": str(path), "sha256": observed, "bytes": size}
 
 
-def check_all(registry: dict[str, dict], raw_dir, source_ids, *, allow_download: bool = False) -> None:
+def check_all(registry: dict[str, dict], raw_dir, source_ids, *, allow_download: bool = False,
+              origin: str = "raw_dir") -> None:
     """Start-up check over every file of ``source_ids``; reports every problem at once."""
     problems = []
     for sid in source_ids:
         for f in registry[sid]["files"]:
             try:
-                check_file(raw_dir, registry[sid], f, allow_download=allow_download)
+                check_file(raw_dir, registry[sid], f, allow_download=allow_download, origin=origin)
             except IntakeError as exc:
                 problems.append(str(exc))
     if problems:

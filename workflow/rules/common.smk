@@ -7,7 +7,7 @@ from pathlib import Path
 # scripts find it through workflow/scripts/medroutes (a link to ../medroutes).
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
-from medroutes.config import load_registry, load_yaml, raw_dir, validate
+from medroutes.config import load_registry, load_yaml, raw_dir, raw_dir_origin, validate
 from medroutes.errors import MedroutesError
 from medroutes.intake import check_all, raw_path
 from medroutes.release import code_version, packages
@@ -31,7 +31,7 @@ try:
         raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "
                              f"registered: {sorted(REGISTRY)}")
     RAW_DIR = raw_dir(config)
-    check_all(REGISTRY, RAW_DIR, config["use_sources"], allow_download=config["download"])
+    check_all(REGISTRY, RAW_DIR, config["use_sources"], allow_download=config["download"], origin=raw_dir_origin())
 except MedroutesError as exc:
     raise WorkflowError(str(exc)) from None
 
