@@ -10,13 +10,14 @@ ARGS   ?=
 release_dir = $(shell $(BIN)/python -c "import sys, yaml; c = {}; [c.update(yaml.safe_load(open(f))) for f in sys.argv[1:]]; print(c['out_dir'] + '/' + c['release'])" $(1))
 DEMO   := --configfile config/config.yaml config/demo.yaml
 
-.PHONY: help install study demo test lint benchmark clean-demo
+.PHONY: help install study demo test lint recover benchmark clean-demo
 
 help:
 	@echo "make study   run the whole study (raw files from \$$MEDROUTES_RAW_DIR or config raw_dir)"
 	@echo "make demo    run the whole pipeline on the fixture files in tests/fixtures/raw"
 	@echo "make test    run the test suite"
 	@echo "make lint    ruff + snakemake --lint"
+	@echo "make recover after a hard kill: release Snakemake's lock and redo interrupted jobs"
 	@echo "make benchmark  time a cold run, a no-op rerun and one figure (needs MEDROUTES_RAW_DIR)"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -28,12 +29,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# --rerun-incomplete: a job interrupted mid-write is simply redone (its outputs are never trusted).
 study: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) $(ARGS)
+	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(ARGS)
 	$(BIN)/snakemake --cores $(CORES) $(ARGS) --report $(call release_dir,config/config.yaml)/report.html
 
 demo: $(STAMP)
-	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) $(DEMO) $(ARGS)
+	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(DEMO) $(ARGS)
 	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) $(DEMO) $(ARGS) \
 		--report $(call release_dir,config/config.yaml config/demo.yaml)/report.html
 
@@ -43,6 +45,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --lint $(DEMO)
+
+# After a hard kill (kill -9, a lost node) Snakemake keeps its lock: release it, then redo what was cut.
+# Manual on purpose: the lock is what stops two runs writing one release at once.
+recover: $(STAMP)
+	$(BIN)/snakemake --unlock $(ARGS)
+	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(ARGS)
 
 benchmark: $(STAMP)
 	$(BIN)/python bench/benchmark.py --cores $(CORES)

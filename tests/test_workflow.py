@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,38 @@ def test_rerun_with_nothing_changed_does_no_work(demo_runs):
     res = run_snakemake(demo_runs[0])
     assert res.returncode == 0
     assert "Nothing to be done" in res.stderr + res.stdout
+
+
+@pytest.mark.slow
+def test_deleting_one_figure_rebuilds_only_that_figure_and_the_manifest(demo_runs):
+    wd = demo_runs[0]
+    release = wd / "demo-results" / "demo"
+    before = digests(release)
+    (release / "figures" / "nexus.png").unlink()
+    plan = run_snakemake(wd, "-n")
+    jobs = set(re.findall(r"^(?:local)?rule (\w+):", plan.stdout + plan.stderr, flags=re.M))
+    assert jobs == {"figure_nexus", "manifest", "all"}, jobs
+    res = run_snakemake(wd)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert digests(release) == before  # rebuilt to the same bytes
+    from medroutes.release import verify
+
+    assert verify(release) == []
+
+
+@pytest.mark.slow
+def test_verify_fails_after_one_byte_of_one_output_changes(demo_runs, tmp_path):
+    from medroutes.release import verify
+
+    copy = tmp_path / "release"
+    shutil.copytree(demo_runs[1] / "demo-results" / "demo", copy)
+    assert verify(copy) == []
+    target = copy / "compare" / "route_year.parquet"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    problems = verify(copy)
+    assert len(problems) == 1 and "compare/route_year.parquet: sha256 mismatch" in problems[0]
 
 
 @pytest.mark.slow
