@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 
@@ -39,14 +38,6 @@ def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A job killed mid-write (SIGKILL, SIGTERM) leaves its temp behind. Snakemake never runs two jobs
-    # for one output, so an earlier temp of this very target is litter: remove it. (mkstemp's random
-    # part is 8 of [a-z0-9_], so the pattern cannot match another target's temp.)
-    stale = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
-    for old in path.parent.iterdir():
-        if stale.fullmatch(old.name):
-            with contextlib.suppress(FileNotFoundError):
-                old.unlink()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

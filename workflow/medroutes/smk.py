@@ -4,7 +4,6 @@ pipeline's own errors into one readable message (no traceback) and a failed job.
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 
 from .errors import MedroutesError
@@ -17,9 +16,6 @@ def run(snakemake, fn, *args, **kwargs):
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     logging.captureWarnings(True)
-    # Snakemake stops jobs with SIGTERM; end through SystemExit so `finally` blocks run and an
-    # interrupted atomic write removes its temp file instead of leaving it beside the target.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         return fn(*args, **kwargs)
     except MedroutesError as exc:
