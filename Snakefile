@@ -10,7 +10,11 @@
 #                 of arrivals measured by Frontex, UNHCR and the Italian Ministry of the Interior
 #   6. figures    publication figures (PDF/PNG/SVG) beside the exact numbers they plot
 #   7. review     notebooks per stage (intake and rejects, harmonisation, comparison), executed to HTML
-#   8. release    a manifest of every output (sha256, rows, rule, inputs), checked by `medroutes verify`
+#   8. release    a manifest of every output (sha256, rows, rule, code, inputs), checked by `medroutes verify`
+#
+# Every output has one home: results/<release>/<dir>/<name>.<ext> is built by
+# workflow/medroutes/steps/<dir>/<name>.py (a source's or country's files by source.py or country.py).
+# The rules are generated from those modules (workflow/rules/steps.smk).
 
 from snakemake.utils import min_version
 
@@ -24,24 +28,10 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/intake.smk"
-include: "workflow/rules/clean.smk"
-include: "workflow/rules/harmonise.smk"
-include: "workflow/rules/countries.smk"
-include: "workflow/rules/compare.smk"
-include: "workflow/rules/figures.smk"
-include: "workflow/rules/notebooks.smk"
-include: "workflow/rules/release.smk"
+include: "workflow/rules/steps.smk"
 
 
 rule all:
     input:
-        f"{R}/clean/ledger.parquet",
-        f"{R}/harmonised/observations.parquet",
-        expand(f"{R}/countries/{{country}}.parquet", country=COUNTRIES),
-        rules.compare.input,
-        rules.figures.input,
-        expand(f"{R}/notebooks/{{notebook}}.html", notebook=NOTEBOOKS),
-        f"{R}/dictionary.parquet",
-        f"{R}/manifest.json",
+        outputs_of(),
     default_target: True

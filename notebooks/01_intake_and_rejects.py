@@ -27,7 +27,8 @@
 #   come from (`raw_ref`), the column, the value and the detail, so a reviewer can open the raw file
 #   at that row and judge the decision.
 #
-# The pipeline runs this notebook with `release_dir` set (see `workflow/rules/notebooks.smk`).
+# The pipeline runs this notebook with `release_dir` set (see its step module,
+# `workflow/medroutes/steps/notebooks/01_intake_and_rejects.py`).
 # Opened by hand, it reviews the release configured in `config/config.yaml`, or the one in the
 # environment variable `MEDROUTES_RELEASE_DIR`.
 

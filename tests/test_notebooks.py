@@ -204,9 +204,6 @@ def test_failing_cell_names_the_notebook_and_the_cell(tmp_path):
 
 @pytest.mark.slow
 def test_review_notebook_rule_builds_the_page(demo_release):
-    snakefile = (REPO / "Snakefile").read_text(encoding="utf-8")
-    if "workflow/rules/notebooks.smk" not in snakefile:
-        pytest.skip("the Snakefile does not include workflow/rules/notebooks.smk yet")
     target = f"{RELEASE}/notebooks/01_intake_and_rejects.html"
     (demo_release / target).unlink(missing_ok=True)
     res = run_snakemake(demo_release, target)

@@ -17,17 +17,25 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import ReconcileError
-from .spec import LINEAGE, SourceSpec
+from .schema import described
+from .spec import LINEAGE, LINEAGE_DOCS, SourceSpec
 
 ADAPTER_REJECT = "adapter_reject"  # reason code set by an adapter for a native-format rule
 ADAPTER_DETAIL = "adapter_detail"
 DEFAULT_MAX_COUNT = 10_000_000
 
-REJECTS_SCHEMA = pa.schema([
+REJECTS_SCHEMA = described(pa.schema([
     ("raw_file", pa.string()), ("raw_sha256", pa.string()), ("raw_row", pa.int64()),
     ("raw_ref", pa.string()), ("reason", pa.string()), ("column", pa.string()),
     ("value", pa.string()), ("detail", pa.string()), ("record", pa.string()),
-])
+]), {
+    **LINEAGE_DOCS,
+    "reason": "rejection reason code",
+    "column": "column whose value caused the rejection (comma-joined key columns for duplicates)",
+    "value": "the rejected value, as text",
+    "detail": "what is wrong, in words",
+    "record": "the rejected raw record, as JSON",
+}, "rejects")
 
 _PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

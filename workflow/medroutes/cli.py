@@ -50,7 +50,7 @@ def _verify(args) -> int:
 def _diff(args) -> int:
     if args.limit < 0:
         raise MedroutesError("--limit must be 0 or more")
-    report = release.diff_releases(args.old_release_dir, args.new_release_dir, release.project_datasets(),
+    report = release.diff_releases(args.old_release_dir, args.new_release_dir, None,
                                    limit=args.limit)
     text = release.diff_markdown(report)
     if args.out:

@@ -41,6 +41,16 @@ METADATA = {
 FORMATS = ("pdf", "png", "svg")
 
 
+def route_labels(routes: dict) -> dict[str, str]:
+    """Route code -> label, from config ``routes``."""
+    return {code: r["label"] for code, r in routes.items()}
+
+
+def country_names(countries: dict) -> dict[str, str]:
+    """ISO3 -> name, from config ``countries``, in config order (the panel order)."""
+    return {iso: c["name"] for iso, c in countries.items()}
+
+
 def save(fig, stem: Path | str, data: pd.DataFrame) -> None:
     """Write ``<stem>.pdf|.png|.svg`` and ``<stem>.csv`` (the exact numbers plotted)."""
     stem = Path(stem)

@@ -13,11 +13,12 @@ import pyarrow as pa
 from .errors import ConfigError
 from .log import get_logger
 from .resolve import CountryResolver
-from .spec import Lit, SourceSpec
+from .schema import described
+from .spec import LINEAGE_DOCS, Lit, SourceSpec
 
 log = get_logger(__name__)
 
-OBS_SCHEMA = pa.schema([
+OBS_SCHEMA = described(pa.schema([
     pa.field("source_id", pa.string(), nullable=False),
     pa.field("indicator", pa.string(), nullable=False),
     pa.field("route", pa.string()),
@@ -36,7 +37,23 @@ OBS_SCHEMA = pa.schema([
     pa.field("raw_sha256", pa.string(), nullable=False),
     pa.field("raw_row", pa.int64(), nullable=False),
     pa.field("raw_ref", pa.string(), nullable=False),
-])
+]), {
+    **LINEAGE_DOCS,
+    "source_id": "registry id of the source (config/sources.yaml)",
+    "indicator": "indicator code (config/indicators.yaml)",
+    "route": "study route: central_mediterranean, western_mediterranean, western_african; null = not a study route",
+    "ref_area": "ISO 3166-1 alpha-3 of the reporting/observing country, or an area code (config areas)",
+    "counterpart_area": "ISO3 of citizenship or origin; _T total, _U unknown, _O other",
+    "sex": "F female, M male, _O other, _T total, _U unknown",
+    "age": "adult, child, _T total, _U unknown",
+    "dimension": "name of any further breakdown (e.g. mode, form_of_exploitation, cause_of_death); _T none",
+    "category": "category within `dimension` (e.g. sea, sexual_exploitation); _T none or total",
+    "period": "time period: YYYY, YYYY-MM or YYYY-MM-DD",
+    "freq": "A annual, M monthly, D daily",
+    "value": "the observed number, in `unit`; null only where obs_status is C (suppressed)",
+    "unit": "persons, detections, incidents, offences, per_100k",
+    "obs_status": "A normal, B break in series, C suppressed (<5), D definition differs, E estimated, P provisional",
+}, "harmonised observations")
 OBS_KEY = ["source_id", "indicator", "route", "ref_area", "counterpart_area", "sex", "age",
            "dimension", "category", "period", "raw_file", "raw_row"]
 FREQ = {4: "A", 7: "M", 10: "D"}

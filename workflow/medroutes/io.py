@@ -65,6 +65,8 @@ def write_parquet(df: pd.DataFrame, path, schema: pa.Schema, sort_by: list[str],
     df = df[[f.name for f in schema]]
     if sort_by and len(df):
         df = df.sort_values(sort_by, kind="mergesort", na_position="first")
+    # column descriptions live in the step modules' schemas (the dictionary); the file keeps types only
+    schema = pa.schema([f.remove_metadata() for f in schema])
     table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
     meta = {"medroutes.schema_version": SCHEMA_VERSION}
     meta.update({f"medroutes.{k}": str(v) for k, v in sorted((metadata or {}).items())})

@@ -258,3 +258,13 @@ def read_table(release, relpath: str):
         print(f"SKIPPED: {relpath} is not in this release ({path}); the section that needs it is left out.")
         return None
     return pd.read_parquet(path)
+
+
+def run_step(step, parameters: dict[str, str]) -> None:
+    """Execute a notebook step: its ``notebook`` input, parameters taken from its config values (a
+    mapping such as ``routes`` or ``countries`` is passed as the list of its codes)."""
+    params = {}
+    for name, key in parameters.items():
+        value = step.config[key]
+        params[name] = list(value) if isinstance(value, dict) else value
+    execute_to_html(step.input["notebook"], step.output["html"], params)

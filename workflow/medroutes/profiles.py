@@ -12,9 +12,15 @@ import pandas as pd
 import pyarrow as pa
 
 from .harmonise import OBS_KEY, OBS_SCHEMA
+from .schema import described, description
 
-PROFILE_SCHEMA = pa.schema([pa.field("country", pa.string()), pa.field("relation", pa.string()),
-                            pa.field("role", pa.string()), *OBS_SCHEMA])
+PROFILE_SCHEMA = described(pa.schema([pa.field("country", pa.string()), pa.field("relation", pa.string()),
+                                      pa.field("role", pa.string()), *OBS_SCHEMA]), {
+    **{f.name: description(f) for f in OBS_SCHEMA},
+    "country": "ISO3 of the study country the row is about",
+    "relation": "reporting: the country is ref_area; citizenship: it is counterpart_area",
+    "role": "the country's role in the study where it appears: origin, transit, departure, destination",
+}, "country profile")
 PROFILE_KEY = ["relation", *OBS_KEY]
 
 AVAILABILITY_SCHEMA = pa.schema([

@@ -7,6 +7,7 @@ no timestamps and every list is sorted, so the same release gives the same manif
 
 from __future__ import annotations
 
+import ast
 import base64
 import csv
 import fnmatch
@@ -98,13 +99,16 @@ def _format(path: str) -> str:
 # --- manifest ---------------------------------------------------------------------------------
 
 def build_manifest(release_dir, files=None, producers=None, *, release: str, code_version: str,
-                   packages: dict[str, str]) -> dict:
+                   packages: dict[str, str], code=None) -> dict:
     """The manifest of ``release_dir`` as a JSON-ready dict.
 
     ``files``: output paths (absolute, cwd-relative or release-relative); None = every output
     file under the release (see :func:`release_files`). ``producers``: output path ->
-    ``{"rule": name, "inputs": [paths]}``. Inputs inside the release are recorded relative to it;
-    others (raw files) with the path as given, resolved against the current directory.
+    ``{"rule": name, "inputs": [paths], "code_key": key}``. Inputs inside the release are recorded
+    relative to it; others (raw files) with the path as given, resolved against the current directory.
+    ``code``: release-relative path -> the :class:`~medroutes.codebase.Code` of this checkout that
+    builds it (None: not recorded). An output whose job record carries another code key was built
+    by other code: the manifest refuses to vouch for it.
     """
     root = Path(release_dir)
     if not root.is_dir():
@@ -140,9 +144,18 @@ def build_manifest(release_dir, files=None, producers=None, *, release: str, cod
             in_sha, in_size = digest(actual)
             inputs.append({"path": in_rel if in_rel is not None else str(given), "sha256": in_sha,
                            "bytes": in_size, "in_release": in_rel is not None})
-        entries.append({"path": rel, "format": _format(rel), "sha256": sha, "bytes": size,
-                        "rows": count_rows(path), "rule": prod.get("rule"),
-                        "inputs": sorted(inputs, key=lambda i: i["path"])})
+        entry = {"path": rel, "format": _format(rel), "sha256": sha, "bytes": size,
+                 "rows": count_rows(path), "rule": prod.get("rule"),
+                 "inputs": sorted(inputs, key=lambda i: i["path"])}
+        current = (code or {}).get(rel)
+        if current is not None:
+            built = prod.get("code_key")
+            if built != current.key:
+                raise MedroutesError(f"{rel}: built by other code than this checkout (job record: {built}; "
+                                     f"checkout: {current.key}); rerun Snakemake to rebuild it")
+            entry["code"] = {"key": current.key, "modules": current.modules, "packages": current.packages,
+                             "declarations": current.declarations}
+        entries.append(entry)
 
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -199,8 +212,48 @@ def producers_from_snakemake(release_dir, workdir=".") -> dict[str, dict]:
             Path(target).resolve().relative_to(root)
         except ValueError:
             continue
+        keys = [p for p in (data.get("params") or []) if isinstance(p, str) and CODE_PARAM in p]
         out[target] = {"rule": data.get("rule"),
-                       "inputs": [os.path.join(workdir, i) for i in data.get("input") or []]}
+                       "inputs": [os.path.join(workdir, i) for i in data.get("input") or []],
+                       "code_key": _literal(keys[0]) if keys else None}
+    return out
+
+
+CODE_PARAM = "medroutes-code:"  # codebase.KEY_PREFIX: the code-key param in a job record (its repr)
+
+
+def _literal(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def stale_code(entry: dict) -> list[str]:
+    """What of the code recorded for a manifest entry differs in this checkout, in words."""
+    from . import codebase
+
+    code = entry.get("code")
+    if not isinstance(code, dict):
+        return []
+    out = []
+    for rel, sha in sorted((code.get("modules") or {}).items()):
+        now = codebase.current_sha256(rel)
+        if now != sha:
+            out.append(f"{rel} {'is gone' if now is None else 'changed'} (manifest sha256 {sha[:12]}"
+                       + ("" if now is None else f", checkout {now[:12]}") + ")")
+    for rel, sha in sorted((code.get("declarations") or {}).items()):
+        path = codebase.REPO / rel
+        now = codebase.declarations_sha256(path) if path.is_file() else None
+        if now != sha:
+            out.append(f"declarations of {rel} {'are gone' if now is None else 'changed'}")
+    for dist, version in sorted((code.get("packages") or {}).items()):
+        try:
+            now = md.version(dist)
+        except md.PackageNotFoundError:
+            now = "not installed"
+        if now != version:
+            out.append(f"package {dist} {version} in the manifest, {now} here")
     return out
 
 
@@ -241,6 +294,9 @@ def verify(release_dir, manifest_path=None) -> list[str]:
             problems.append(msg)
         elif size != entry["bytes"]:  # same hash, other size: the manifest itself was edited
             problems.append(f"{rel}: size mismatch: manifest {entry['bytes']} bytes, on disk {size} bytes")
+        stale = stale_code(entry)
+        if stale:
+            problems.append(f"{rel}: built by other code than this checkout: {'; '.join(stale)}")
     listed_paths = {e["path"] for e in listed}
     manifest_rel = _inside(root, manifest_path)
     for rel in release_files(root):
@@ -287,21 +343,6 @@ def code_version(repo_dir) -> str:
 
 
 # --- diff -------------------------------------------------------------------------------------
-
-def project_datasets() -> dict[str, list[str]]:
-    """Key columns of this project's datasets, by relative-path glob; the first match wins, so
-    the more specific patterns come first."""
-    from . import adapters
-    from .compare import ROUTE_YEAR_KEY
-    from .harmonise import OBS_KEY
-
-    out: dict[str, list[str]] = {"clean/*.rejects.parquet": ["raw_file", "raw_row"]}
-    for name in adapters.available():  # source ids name their adapters
-        out[f"clean/{name}.parquet"] = list(adapters.get(name).SPEC.key)
-    out["harmonised/*.parquet"] = list(OBS_KEY)
-    out["compare/route_year.parquet"] = list(ROUTE_YEAR_KEY)
-    return out
-
 
 OLD, NEW = " (old)", " (new)"  # merge suffixes; a space keeps them clear of real column names
 
@@ -520,4 +561,4 @@ def diff_markdown(report: dict) -> str:
 
 
 __all__ = ["build_manifest", "write_manifest", "verify", "diff_releases", "diff_markdown", "packages",
-           "code_version", "producers_from_snakemake", "project_datasets", "release_files", "count_rows"]
+           "code_version", "producers_from_snakemake", "release_files", "stale_code", "count_rows"]

@@ -12,6 +12,8 @@ from typing import Literal
 import pandas as pd
 import pyarrow as pa
 
+from .schema import described
+
 Kind = Literal["text", "count", "number", "period"]
 
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -23,6 +25,12 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 
 # Lineage columns every adapter adds to each raw record.
 LINEAGE = ("raw_file", "raw_row", "raw_ref")
+LINEAGE_DOCS = {
+    "raw_file": "raw file the value comes from, as <source_id>/<file name>",
+    "raw_sha256": "sha256 of that raw file, as verified at intake",
+    "raw_row": "row of the raw file (header = row 1 for CSV; spreadsheet row for xlsx; record number for R/JSON)",
+    "raw_ref": "human-readable place in the raw file (sheet, row, cell or record)",
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,10 @@ class SourceSpec:
         return [c.name for c in self.columns]
 
     def arrow_schema(self) -> pa.Schema:
+        """The clean table's schema; each column described by the adapter (or by its kind)."""
         fields = [pa.field(c.name, ARROW_TYPES[c.kind]) for c in self.columns]
         fields += [pa.field("raw_file", pa.string()), pa.field("raw_sha256", pa.string()),
                    pa.field("raw_row", pa.int64()), pa.field("raw_ref", pa.string())]
-        return pa.schema(fields)
+        docs = {c.name: (c.description or f"{c.kind} column as read from the source")
+                + ("" if c.kind == "text" else f" [{c.kind}]") for c in self.columns}
+        return described(pa.schema(fields), {**docs, **LINEAGE_DOCS}, "clean table")

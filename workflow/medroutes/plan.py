@@ -1,0 +1,174 @@
+"""The study's steps, read from ``medroutes/steps/``: one module per output, found from its path.
+
+``results/<release>/<dir>/<name>.<ext>`` is built by ``medroutes/steps/<dir>/<name>.py``, where
+``<name>`` is the file name up to its first dot and a source id or study country's ISO3 code goes to
+``source.py`` or ``country.py`` (one module, one job per source or country). A step module declares,
+as literals at its top level:
+
+- its docstring: what the output is (the data dictionary's description);
+- ``INPUTS``: name -> release-relative path (``{source}`` or ``{country}`` in a path that is not the
+  step's own wildcard means every source / every country, as a list);
+- ``OUTPUTS``: name -> path (default: ``<dir>/<name>.parquet``; a figure: its PDF, PNG, SVG and CSV;
+  a notebook: its HTML page);
+- ``CONFIG``: the config keys it reads (dotted; ``@``-names are loaded code lists, see CONTEXT);
+- optionally ``RULE`` (the rule name), ``REPORT`` (output name -> [caption, category]), ``ADAPTER``
+  (its code includes the source's adapter), ``LOCAL`` (runs in the main Snakemake process);
+
+and, for datasets, ``SCHEMA`` and ``KEY``; and one function ``build(step)``. This module reads those
+literals with ``ast`` and never imports a step, so the Snakefile parses without pandas.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import codebase
+
+STEPS_DIR = codebase.PACKAGE_DIR / "steps"
+WILDCARDS = {"source": "source", "country": "country"}  # module name -> wildcard it stands for
+LITERALS = ("INPUTS", "OUTPUTS", "CONFIG", "RULE", "REPORT", "ADAPTER", "LOCAL")
+# Each stage's rule-name prefix and log folder, where they differ from the output folder.
+RULE_PREFIX = {"compare": "compare_", "figures": "figure_", "notebooks": "notebook_"}
+FIGURE_FORMATS = ("pdf", "png", "svg", "csv")
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # the module path under steps/, e.g. "compare/route_year", "clean/source", "dictionary"
+    module: str  # medroutes.steps.compare.route_year
+    path: Path
+    rule: str
+    description: str
+    inputs: dict[str, str]
+    outputs: dict[str, str]
+    config: tuple[str, ...]
+    report: dict[str, list[str]] = field(default_factory=dict)
+    adapter: bool = False
+    local: bool = False
+
+    @property
+    def stage(self) -> str:
+        return self.name.rpartition("/")[0]
+
+    @property
+    def stem(self) -> str:
+        return self.name.rpartition("/")[2]
+
+    @property
+    def wildcard(self) -> str | None:
+        return WILDCARDS.get(self.stem) if self.stage else None
+
+    @property
+    def log(self) -> str:
+        return f"logs/{self.name if not self.wildcard else f'{self.stage}/{{{self.wildcard}}}'}.log"
+
+    @property
+    def benchmark(self) -> str:
+        return "benchmarks/" + self.log.removeprefix("logs/").removesuffix(".log") + ".tsv"
+
+    @property
+    def is_dataset(self) -> bool:
+        return any(p.endswith(".parquet") for p in self.outputs.values())
+
+
+def _literals(tree: ast.Module, path: Path) -> dict:
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name in LITERALS:
+                try:
+                    out[name] = ast.literal_eval(node.value)
+                except ValueError:
+                    raise ValueError(f"{path}: {name} must be a literal (it is read without importing the "
+                                     "module)") from None
+    return out
+
+
+def _default_outputs(stage: str, stem: str) -> dict[str, str]:
+    base = f"{stage}/{stem}" if stage else stem
+    if stage == "figures":
+        return {fmt: f"{base}.{fmt}" for fmt in FIGURE_FORMATS}
+    if stage == "notebooks":
+        return {"html": f"{base}.html"}
+    return {"parquet": f"{base}.parquet"}
+
+
+def _step(path: Path) -> Step:
+    rel = path.relative_to(STEPS_DIR).with_suffix("").as_posix()
+    tree = ast.parse(path.read_bytes(), filename=str(path))
+    lit = _literals(tree, path)
+    stage, _, stem = rel.rpartition("/")
+    wild = WILDCARDS.get(stem) if stage else None
+    out_stem = f"{{{wild}}}" if wild else stem
+    outputs = lit.get("OUTPUTS") or _default_outputs(stage, out_stem)
+    for out in outputs.values():
+        expected = f"{stage}/{out_stem}" if stage else out_stem
+        if not (out == expected or out.startswith(expected + ".")):
+            raise ValueError(f"{path}: output {out!r} is not at this module's address ({expected}.*)")
+    doc = ast.get_docstring(tree) or ""
+    return Step(name=rel, module=codebase.module_name(path), path=path,
+                rule=lit.get("RULE") or (stage if wild else RULE_PREFIX.get(stage, "") + stem), description=doc,
+                inputs=dict(lit.get("INPUTS", {})), outputs=dict(outputs), config=tuple(lit.get("CONFIG", ())),
+                report=dict(lit.get("REPORT", {})), adapter=bool(lit.get("ADAPTER")), local=bool(lit.get("LOCAL")))
+
+
+@functools.lru_cache(maxsize=1)
+def steps() -> tuple[Step, ...]:
+    """Every step module under steps/, in path order."""
+    found = [_step(p) for p in sorted(STEPS_DIR.rglob("*.py")) if p.name != "__init__.py"]
+    rules = [s.rule for s in found]
+    dup = sorted({r for r in rules if rules.count(r) > 1})
+    if dup:
+        raise ValueError(f"two step modules make rules of the same name: {dup}")
+    return tuple(found)
+
+
+def step(name: str) -> Step:
+    for s in steps():
+        if s.name == name:
+            return s
+    raise KeyError(f"no step module steps/{name}.py")
+
+
+def step_of_output(rel: str, sources=(), countries=()) -> Step | None:
+    """The step whose module is the home of release-relative output ``rel`` (the documented rule)."""
+    folder, _, filename = rel.rpartition("/")
+    stem = filename.split(".", 1)[0]
+    if stem in sources:
+        stem = "source"
+    elif stem in countries:
+        stem = "country"
+    name = f"{folder}/{stem}" if folder else stem
+    return next((s for s in steps() if s.name == name), None)
+
+
+# Steps that read the other steps' declarations (schemas, keys, docstrings), not their builds.
+DECLARATION_READERS = {"dictionary": ("medroutes.spec",)}
+
+
+def code(step_: Step, adapter: str | None = None, adapters: tuple[str, ...] = ()) -> codebase.Code:
+    """The code an output of ``step_`` depends on: its module and everything it imports, and the
+    step runner; for a per-source step that reads its adapter, that adapter; for the dictionary,
+    the declarations of every step and of the ``adapters`` in use."""
+    roots = [step_.module, "medroutes.runner"]
+    if step_.adapter and adapter:
+        roots.append(f"medroutes.adapters.{adapter}")
+    if step_.name in DECLARATION_READERS:
+        roots += DECLARATION_READERS[step_.name]
+        others = tuple(s.module for s in steps() if s.is_dataset) + tuple(
+            f"medroutes.adapters.{a}" for a in sorted(set(adapters)))
+        return codebase.code_of(*roots, declarations_of=others)
+    return codebase.code_of(*roots)
+
+
+def code_of_output(rel: str, source_adapters: dict[str, str], countries=()) -> codebase.Code | None:
+    """The code in this checkout that builds release-relative output ``rel``, or None (not a step's)."""
+    s = step_of_output(rel, tuple(source_adapters), tuple(countries))
+    if s is None:
+        return None
+    stem = rel.rpartition("/")[2].split(".", 1)[0]
+    return code(s, source_adapters.get(stem), tuple(source_adapters.values()))

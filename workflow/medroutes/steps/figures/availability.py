@@ -1,0 +1,15 @@
+"""Data availability heatmap: indicator x study country x year."""
+
+from medroutes import figures
+from medroutes.io import read_parquet
+
+INPUTS = {"availability": "compare/availability.parquet"}
+CONFIG = ["countries", "figures.availability_years", "data_label"]
+REPORT = {"png": ["availability.rst", "Figures"], "csv": ["availability.rst", "Figure data"]}
+
+
+def build(step):
+    c = step.config
+    table = read_parquet(step.input["availability"])
+    figures.availability_heatmap(table, figures.country_names(c["countries"]), stem=step.stem,
+                                 data_label=c["data_label"], **c["figures.availability_years"])

@@ -1,0 +1,14 @@
+"""Detections and dead and missing by route over time."""
+
+from medroutes import figures
+from medroutes.io import read_parquet
+
+INPUTS = {"route_year": "compare/route_year.parquet"}
+CONFIG = ["routes", "data_label"]
+REPORT = {"png": ["route_flows_deaths.rst", "Figures"], "csv": ["route_flows_deaths.rst", "Figure data"]}
+
+
+def build(step):
+    c = step.config
+    table = read_parquet(step.input["route_year"])
+    figures.route_flows_deaths(table, figures.route_labels(c["routes"]), stem=step.stem, data_label=c["data_label"])

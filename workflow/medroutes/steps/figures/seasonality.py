@@ -1,0 +1,14 @@
+"""Seasonality of detections and deaths by route."""
+
+from medroutes import figures
+from medroutes.io import read_parquet
+
+INPUTS = {"route_month": "compare/route_month.parquet"}
+CONFIG = ["routes", "data_label"]
+REPORT = {"png": ["seasonality.rst", "Figures"], "csv": ["seasonality.rst", "Figure data"]}
+
+
+def build(step):
+    c = step.config
+    table = read_parquet(step.input["route_month"])
+    figures.seasonality(table, figures.route_labels(c["routes"]), stem=step.stem, data_label=c["data_label"])

@@ -1,0 +1,39 @@
+# One rule per step module of medroutes/steps/ (see medroutes.plan): inputs, outputs, log, benchmark
+# and report captions come from the module; every rule runs scripts/step.py, which calls the module's
+# build(). The `code` param is the hash of the code the step runs (its module, the project modules it
+# imports, their packages' versions): editing any of them reruns exactly the jobs that use it.
+
+for _step in STEPS:
+
+    rule:
+        name:
+            _step.rule
+        input:
+            **step_inputs(_step),
+        output:
+            **step_outputs(_step),
+        log:
+            f"{R}/{_step.log}",
+        benchmark:
+            f"{R}/{_step.benchmark}"
+        params:
+            step=_step.name,
+            config=step_config(_step),
+            code=step_code(_step),
+        localrule: _step.local
+        conda:
+            "../envs/medroutes.yaml"
+        script:
+            "../scripts/step.py"
+
+
+rule compare:
+    """Every comparison table."""
+    input:
+        outputs_of("compare"),
+
+
+rule figures:
+    """Every figure."""
+    input:
+        outputs_of("figures"),
