@@ -33,5 +33,5 @@ include: "workflow/rules/steps.smk"
 
 rule all:
     input:
-        outputs_of(),
+        STUDY.outputs_of(),
     default_target: True

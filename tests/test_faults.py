@@ -59,7 +59,7 @@ NOT_OUTPUTS = {"logs", "benchmarks"}  # per-run records under the release folder
 FIGURE_AND_TABLE_SUFFIXES = {".parquet", ".pdf", ".png", ".svg", ".csv"}
 RECOVERY_FLAGS = ("--unlock", "--rerun-incomplete")
 # Logs of the rules that write Parquet: a natural kill fires a set delay after one of them starts.
-PARQUET_JOB_LOGS = ("logs/clean/*.log", "logs/harmonise/*.log", "logs/countries/*.log", "logs/compare/*.log")
+PARQUET_JOB_LOGS = ("logs/clean/*.log", "logs/harmonised/*.log", "logs/countries/*.log", "logs/compare/*.log")
 NATURAL_DELAYS = (0.3, 0.0, 0.8, 0.1, 1.5)
 
 # Fault injection for one workflow run, written as sitecustomize.py into a directory that the run

@@ -271,7 +271,8 @@ def test_producers_from_snakemake_records(tmp_path):
     meta = tmp_path / ".snakemake" / "metadata"
     meta.mkdir(parents=True)
     for name, rule in [("results/r1/figures/f.csv", "figure"), ("elsewhere/x.parquet", "other")]:
-        rec = {"rule": rule, "input": ["results/r1/compare/route_year.parquet"], "record_format_version": 6}
+        rec = {"rule": rule, "input": ["results/r1/compare/route_year.parquet"], "record_format_version": 6,
+               "params": ["'figure'", "'medroutes-code:abc123'"]}
         (meta / base64.urlsafe_b64encode(name.encode()).decode()).write_text(json.dumps(rec))
     # a name too long for one file name: Snakemake splits it into "@"-prefixed folders
     b64 = base64.urlsafe_b64encode(b"results/r1/figures/f.png").decode()
@@ -279,8 +280,9 @@ def test_producers_from_snakemake_records(tmp_path):
     (meta / f"@{b64[:10]}" / b64[10:]).write_text(json.dumps({"rule": "figure", "input": []}))
     prods = release.producers_from_snakemake(root, tmp_path)
     assert prods == {f"{tmp_path}/results/r1/figures/f.csv": {
-                         "rule": "figure", "inputs": [f"{tmp_path}/results/r1/compare/route_year.parquet"]},
-                     f"{tmp_path}/results/r1/figures/f.png": {"rule": "figure", "inputs": []}}
+                         "rule": "figure", "inputs": [f"{tmp_path}/results/r1/compare/route_year.parquet"],
+                         "code_key": "medroutes-code:abc123"},
+                     f"{tmp_path}/results/r1/figures/f.png": {"rule": "figure", "inputs": [], "code_key": None}}
     m = release.build_manifest(root, None, prods, release="r1", code_version="x", packages={})
     assert by_path(m)["figures/f.csv"]["inputs"][0]["path"] == "compare/route_year.parquet"
 

@@ -11,15 +11,24 @@ import pandas as pd
 import pyarrow as pa
 
 from . import adapters, plan, runner
-from .schema import description
+from .schema import described, description
 
 OBS_CODES = {"route": "central_mediterranean | western_mediterranean | western_african | null",
              "freq": "A | M | D", "sex": "F | M | _O | _T | _U", "age": "adult | child | _T | _U",
              "obs_status": "A | B | C | D | E | P"}
-DICTIONARY_SCHEMA = pa.schema([
+DICTIONARY_SCHEMA = described(pa.schema([
     ("dataset", pa.string()), ("position", pa.int64()), ("column", pa.string()), ("type", pa.string()),
     ("key", pa.bool_()), ("description", pa.string()), ("codes", pa.string()), ("rule", pa.string()),
-])
+]), {
+    "dataset": "the dataset: its path under the release folder, without .parquet",
+    "position": "the column's position in the dataset, from 1",
+    "column": "column name",
+    "type": "Arrow type",
+    "key": "true for the columns that identify a row",
+    "description": "what the column holds",
+    "codes": "the codes the column may hold, where it holds codes",
+    "rule": "the Snakemake rule that writes the dataset (its step module: workflow/medroutes/steps/<dataset>.py)",
+}, "dictionary")
 DICTIONARY_KEY = ["dataset", "position"]
 
 

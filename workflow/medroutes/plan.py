@@ -172,3 +172,128 @@ def code_of_output(rel: str, source_adapters: dict[str, str], countries=()) -> c
         return None
     stem = rel.rpartition("/")[2].split(".", 1)[0]
     return code(s, source_adapters.get(stem), tuple(source_adapters.values()))
+
+
+# --- a study's jobs: what each step reads and writes under one config ---------------------------
+
+@dataclass
+class Study:
+    """One run's setting: config and the code lists and registry it names, resolved to paths. The
+    generated rules (workflow/rules/common.smk) and the one-process runner read jobs from here."""
+
+    config: dict
+    registry: dict
+    aliases: dict
+    indicators: dict
+    raw_dir: Path
+    repo: Path
+    code_version: str = "unknown"
+    packages: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, config: dict, repo: Path, **versions) -> Study:
+        """Validate ``config`` and load what it names (files relative to ``repo``); errors are
+        :class:`~medroutes.errors.MedroutesError` naming the key or file."""
+        from .config import load_registry, load_yaml, raw_dir, validate
+        from .errors import MedroutesError
+
+        def in_repo(p):
+            # registry-like files live in the repository: resolve them against it, not the cwd
+            return Path(p) if Path(p).is_absolute() else Path(repo) / p
+
+        validate(config, "config.schema.yaml", "config")
+        registry = load_registry(in_repo(config["sources"]))
+        unknown = sorted(set(config["use_sources"]) - set(registry))
+        if unknown:
+            raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "
+                                 f"registered: {sorted(registry)}")
+        return cls(config, registry, load_yaml(in_repo(config["country_aliases"])),
+                   load_yaml(in_repo(config["indicators"]))["indicators"], raw_dir(config), Path(repo), **versions)
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.config["use_sources"])
+
+    @property
+    def countries(self) -> list[str]:
+        return list(self.config["countries"])
+
+    @property
+    def release_dir(self) -> str:
+        return f"{self.config['out_dir']}/{self.config['release']}"
+
+    @property
+    def source_adapters(self) -> dict[str, str]:
+        return {sid: self.registry[sid]["adapter"] for sid in self.sources}
+
+    def raw_files(self, source: str) -> list[str]:
+        from .intake import raw_path
+
+        src = self.registry[source]
+        return [str(raw_path(self.raw_dir, src["id"], f)) for f in src["files"]]
+
+    def value(self, key: str, wildcards: dict):
+        """A declared CONFIG value: a dotted config key (``{country}`` filled in), or an ``@``-name."""
+        special = {"@aliases": self.aliases, "@indicators": self.indicators, "@raw_dir": str(self.raw_dir),
+                   "@release_dir": self.release_dir, "@source_adapters": self.source_adapters,
+                   "@code_version": self.code_version, "@packages": self.packages}
+        if key == "@source":
+            return self.registry[wildcards["source"]]
+        if key in special:
+            return special[key]
+        value = self.config
+        for part in key.format(**wildcards).split("."):
+            value = value[part]
+        return value
+
+    def config_of(self, step_: Step, wildcards: dict) -> dict:
+        return {key: self.value(key, wildcards) for key in step_.config}
+
+    def _expand(self, pattern: str, wildcards: dict) -> str | list[str]:
+        path = f"{self.release_dir}/{pattern}"
+        # a wildcard that is not the job's own means every source / every country
+        if "{source}" in pattern and "source" not in wildcards:
+            return [path.replace("{source}", s) for s in self.sources]
+        if "{country}" in pattern and "country" not in wildcards:
+            return [path.replace("{country}", c) for c in self.countries]
+        return path.format(**wildcards)
+
+    def inputs(self, step_: Step, wildcards: dict) -> dict[str, str | list[str]]:
+        out = {}
+        for name, pattern in step_.inputs.items():
+            if pattern == "raw:{source}":
+                out[name] = self.raw_files(wildcards["source"])
+            elif pattern.startswith("repo:"):
+                out[name] = str(self.repo / pattern.removeprefix("repo:"))
+            elif pattern == "@outputs":
+                out[name] = self.outputs_of(exclude=(step_.name,))
+            else:
+                out[name] = self._expand(pattern, wildcards)
+        return out
+
+    def outputs(self, step_: Step, wildcards: dict) -> dict[str, str]:
+        return {name: f"{self.release_dir}/{p}".format(**wildcards) for name, p in step_.outputs.items()}
+
+    def wildcards_of(self, step_: Step) -> list[dict]:
+        return {"source": [{"source": s} for s in self.sources],
+                "country": [{"country": c} for c in self.countries]}.get(step_.wildcard, [{}])
+
+    def outputs_of(self, stage: str | None = None, exclude=()) -> list[str]:
+        """Every output path of the steps (of one stage), expanded over sources and countries."""
+        return [p for s in steps() if (stage is None or s.stage == stage) and s.name not in exclude
+                for w in self.wildcards_of(s) for p in self.outputs(s, w).values()]
+
+    def jobs(self) -> list[tuple[Step, dict]]:
+        """Every job, steps in dependency order (a step after every step whose outputs it reads)."""
+        made_by = {p: s.name for s in steps() for p in s.outputs.values()}
+        after = {s.name: ({made_by[p] for p in s.inputs.values() if p in made_by} if "@outputs" not in
+                          s.inputs.values() else {o.name for o in steps() if o.name != s.name})
+                 for s in steps()}
+        ordered: list[Step] = []
+        while len(ordered) < len(after):
+            done = {s.name for s in ordered}
+            ready = [s for s in steps() if s.name not in done and after[s.name] <= done]
+            if not ready:
+                raise ValueError(f"steps depend on each other in a cycle: {sorted(set(after) - done)}")
+            ordered += ready
+        return [(s, w) for s in ordered for w in self.wildcards_of(s)]

@@ -89,3 +89,16 @@ def run_from_snakemake(snakemake) -> None:
     except MedroutesError as exc:
         root.error("%s", exc)
         sys.exit(1)
+
+
+def run_in_process(study, skip=("manifest",)) -> int:
+    """Every job of ``study`` in dependency order, in this process (the benchmark's floor: no
+    scheduler, one interpreter). The manifest is skipped: it reads Snakemake's job records."""
+    n = 0
+    for step, wildcards in study.jobs():
+        if step.name in skip:
+            continue
+        run(step.name, study.inputs(step, wildcards), study.outputs(step, wildcards), study.config_of(step, wildcards),
+            release=study.config["release"], release_dir=study.release_dir, wildcards=wildcards)
+        n += 1
+    return n

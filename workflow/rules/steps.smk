@@ -9,7 +9,7 @@ for _step in STEPS:
         name:
             _step.rule
         input:
-            **step_inputs(_step),
+            step_inputs(_step),
         output:
             **step_outputs(_step),
         log:
@@ -30,10 +30,10 @@ for _step in STEPS:
 rule compare:
     """Every comparison table."""
     input:
-        outputs_of("compare"),
+        STUDY.outputs_of("compare"),
 
 
 rule figures:
     """Every figure."""
     input:
-        outputs_of("figures"),
+        STUDY.outputs_of("figures"),
