@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 from medroutes.adapters import eurostat_migr_eipre as adapter
+from medroutes.adapters import read as read_records
 from medroutes.clean import clean
 from medroutes.errors import InputError, ResolveError
 from medroutes.harmonise import harmonise
@@ -42,7 +43,7 @@ def env():
 
 
 def run(paths, env, sha="f" * 64):
-    raw = adapter.read(paths)
+    raw = read_records(adapter, paths)
     shas = {f: sha for f in raw["raw_file"].unique()}
     kept, rejects, ledger = clean(raw, adapter.SPEC, raw_sha256=shas, max_count=10_000_000,
                                   max_period="2025-12-31")
@@ -106,14 +107,14 @@ def test_sparse_and_dense_forms_read_the_same(tmp_path):
     for dim in dense["dimension"].values():  # and index as arrays
         index = dim["category"]["index"]
         dim["category"]["index"] = sorted(index, key=index.get)
-    a = adapter.read([FIXTURE]).drop(columns=["raw_file", "raw_ref"])
-    b = adapter.read([write(tmp_path, dense)]).drop(columns=["raw_file", "raw_ref"])
+    a = read_records(adapter, [FIXTURE]).drop(columns=["raw_file", "raw_ref"])
+    b = read_records(adapter, [write(tmp_path, dense)]).drop(columns=["raw_file", "raw_ref"])
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_status_given_as_one_string_applies_to_every_value(tmp_path):
     doc = {**fixture_doc(), "status": "p"}
-    raw = adapter.read([write(tmp_path, doc)])
+    raw = read_records(adapter, [write(tmp_path, doc)])
     assert len(raw) == 39 and set(raw["status"]) == {"p"} and set(raw["obs_status"]) == {"P"}
 
 
@@ -133,7 +134,7 @@ def test_decoder_errors_name_file_place_and_expectation(tmp_path, mutate, where,
     mutate(doc)
     path = write(tmp_path, doc)
     with pytest.raises(InputError) as err:
-        adapter.read([path])
+        read_records(adapter, [path])
     msg = str(err.value)
     assert str(path) in msg and where in msg and expected in msg
 
@@ -233,7 +234,7 @@ def test_lineage(env):
 
 def test_eu_aggregates_resolve_as_configured_areas_and_nothing_else_does():
     cfg = _yaml("config.yaml")
-    kept = clean(adapter.read([FIXTURE]), adapter.SPEC, raw_sha256={})[0]
+    kept = clean(read_records(adapter, [FIXTURE]), adapter.SPEC, raw_sha256={})[0]
     indicators = {**_yaml("indicators.yaml")["indicators"], **NEW_INDICATORS}
     obs = harmonise(kept, adapter.SPEC, SOURCE, cfg["routes"],
                     CountryResolver(_yaml("country_aliases.yaml"), cfg["areas"]), indicators)
@@ -282,7 +283,7 @@ def test_dense_flags_rejections_and_kept_statuses(env):
 def test_input_errors(name, fragments):
     path = BAD / name
     with pytest.raises(InputError) as err:
-        adapter.read([path])
+        read_records(adapter, [path])
     msg = str(err.value)
     assert str(path) in msg
     for fragment in fragments:
@@ -293,14 +294,14 @@ def test_not_utf8(tmp_path):
     path = tmp_path / "eurostat_migr_eipre.json"
     path.write_bytes(b'{"label": "Gr\xe8ce"}')
     with pytest.raises(InputError, match=r"byte 13.*UTF-8"):
-        adapter.read([path])
+        read_records(adapter, [path])
 
 
 def test_nan_is_not_json(tmp_path):
     path = tmp_path / "eurostat_migr_eipre.json"
     path.write_text(FIXTURE.read_text(encoding="utf-8").replace('"230":5,', '"230":NaN,'), encoding="utf-8")
     with pytest.raises(InputError, match=r"eurostat_migr_eipre.json: NaN is not a JSON value"):
-        adapter.read([path])
+        read_records(adapter, [path])
 
 
 # --- real data (skipped when ../shared/data is absent) -----------------------------------------------

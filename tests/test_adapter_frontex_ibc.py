@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 import rdata
 from medroutes.adapters import frontex_ibc
+from medroutes.adapters import read as read_records
 from medroutes.clean import clean
 from medroutes.errors import InputError
 from medroutes.harmonise import harmonise
@@ -19,7 +20,7 @@ def write_rda(tmp_path, df, name="frontex"):
 
 
 def test_reads_months_modes_and_lineage():
-    raw = frontex_ibc.read([RDA])
+    raw = read_records(frontex_ibc, [RDA])
     assert len(raw) == 14
     first = raw.iloc[0]
     assert (first["route"], first["mode"], first["citizenship"], first["period"]) == (
@@ -28,7 +29,7 @@ def test_reads_months_modes_and_lineage():
 
 
 def test_harmonised_detections(config, resolver, indicators):
-    kept, rejects, ledger = clean(frontex_ibc.read([RDA]), frontex_ibc.SPEC, raw_sha256={})
+    kept, rejects, ledger = clean(read_records(frontex_ibc, [RDA]), frontex_ibc.SPEC, raw_sha256={})
     assert ledger["rows_rejected"] == 0
     obs = harmonise(kept, frontex_ibc.SPEC, "frontex_ibc", config["routes"], resolver, indicators)
     cm = obs[obs["route"] == "central_mediterranean"]
@@ -45,7 +46,7 @@ def test_harmonised_detections(config, resolver, indicators):
 def test_unknown_type_and_bad_month_are_rejected(tmp_path):
     df = pd.DataFrame({"route": ["Central Mediterranean Route"] * 3, "type": ["Sea", "Air", "Sea"],
                        "nat": ["NGA", "NGA", "SEN"], "t": [16801.0, 16801.0, 16815.0], "n": [5.0, 2.0, 1.0]})
-    kept, rejects, ledger = clean(frontex_ibc.read([write_rda(tmp_path, df)]), frontex_ibc.SPEC, raw_sha256={})
+    kept, rejects, ledger = clean(read_records(frontex_ibc, [write_rda(tmp_path, df)]), frontex_ibc.SPEC, raw_sha256={})
     assert ledger["rows_kept"] == 1
     assert dict(zip(rejects["raw_row"], rejects["reason"], strict=True)) == {2: "unknown_mode", 3: "invalid_period"}
     assert "'Air'" in rejects.iloc[0]["detail"]
@@ -54,9 +55,9 @@ def test_unknown_type_and_bad_month_are_rejected(tmp_path):
 def test_missing_object_and_column_are_named(tmp_path):
     df = pd.DataFrame({"route": ["x"], "type": ["Sea"], "nat": ["NGA"], "t": [16801.0], "n": [1.0]})
     with pytest.raises(InputError, match=r"object 'frontex' not found.*ibc"):
-        frontex_ibc.read([write_rda(tmp_path, df, name="ibc")])
+        read_records(frontex_ibc, [write_rda(tmp_path, df, name="ibc")])
     with pytest.raises(InputError, match=r"missing column\(s\) \['n'\]"):
-        frontex_ibc.read([write_rda(tmp_path, df.drop(columns="n"))])
+        read_records(frontex_ibc, [write_rda(tmp_path, df.drop(columns="n"))])
 
 
 @pytest.mark.parametrize("content", [b"", RDA.read_bytes()[:100], b"not an R file at all"])
@@ -65,5 +66,5 @@ def test_empty_truncated_or_foreign_file_is_a_clear_error(tmp_path, content):
     path.parent.mkdir()
     path.write_bytes(content)
     with pytest.raises(InputError) as err:
-        frontex_ibc.read([path])
+        read_records(frontex_ibc, [path])
     assert "frontex.rda" in str(err.value) and "expected" in str(err.value)

@@ -4,6 +4,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from medroutes.adapters import iom_mmp
+from medroutes.adapters import read as read_records
 from medroutes.clean import clean
 from medroutes.errors import InputError
 from medroutes.harmonise import harmonise
@@ -15,11 +16,11 @@ OLD_CSV = FIXTURES / "layouts" / "iom_mmp" / "MissingMigrants-Global-2019-12-31.
 
 
 def cleaned(path):
-    return clean(iom_mmp.read([path]), iom_mmp.SPEC, raw_sha256={f"iom_mmp/{path.name}": "sha"})
+    return clean(read_records(iom_mmp, [path]), iom_mmp.SPEC, raw_sha256={f"iom_mmp/{path.name}": "sha"})
 
 
 def test_xlsx_layout_reads_every_incident_with_lineage():
-    raw = iom_mmp.read([XLSX])
+    raw = read_records(iom_mmp, [XLSX])
     assert len(raw) == 13
     first = raw.iloc[0]
     assert first["incident_id"] == "2016.MMP00001" and first["period"] == "2016-01-14"
@@ -58,7 +59,7 @@ def test_harmonised_observations(config, resolver, indicators):
 
 
 def test_old_csv_layout_with_bom_and_renamed_columns():
-    raw = iom_mmp.read([OLD_CSV])
+    raw = read_records(iom_mmp, [OLD_CSV])
     assert raw["incident_id"].tolist()[:2] == ["52673", "52674"]  # BOM stripped from 'Web ID'
     assert raw["period"].tolist()[:3] == ["2019-12-30", "2019-12-12", "2019-11-02"]
     kept, rejects, ledger = cleaned(OLD_CSV)
@@ -78,7 +79,7 @@ def test_wrong_sheet_name_is_named(tmp_path):
     path.parent.mkdir()
     wb.save(path)
     with pytest.raises(InputError, match=r"sheet 'Worksheet' not found.*Sheet1"):
-        iom_mmp.read([path])
+        read_records(iom_mmp, [path])
 
 
 def test_missing_column_is_named(tmp_path):
@@ -87,7 +88,7 @@ def test_missing_column_is_named(tmp_path):
     text = OLD_CSV.read_text(encoding="utf-8-sig").replace("Total Dead and Missing", "Total")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as err:
-        iom_mmp.read([path])
+        read_records(iom_mmp, [path])
     assert "Total Dead and Missing" in str(err.value) and "old.csv" in str(err.value)
 
 
@@ -97,7 +98,7 @@ def test_empty_or_corrupt_xlsx_is_a_clear_error(tmp_path, content):
     path.parent.mkdir()
     path.write_bytes(content)
     with pytest.raises(InputError, match=str(path.name)):
-        iom_mmp.read([path])
+        read_records(iom_mmp, [path])
 
 
 def test_latin1_csv_is_a_clear_error(tmp_path):
@@ -106,7 +107,7 @@ def test_latin1_csv_is_a_clear_error(tmp_path):
     shutil.copy(OLD_CSV, path)
     path.write_bytes(path.read_bytes().replace(b"Alboran", "Alborán".encode("latin-1")))
     with pytest.raises(InputError, match=r"line 3.*utf-8"):
-        iom_mmp.read([path])
+        read_records(iom_mmp, [path])
 
 
 def test_period_types_are_text_not_dates():

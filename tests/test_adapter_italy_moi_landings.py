@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 from medroutes.adapters import italy_moi_landings as adapter
+from medroutes.adapters import read as read_records
 from medroutes.clean import clean
 from medroutes.errors import InputError
 from medroutes.harmonise import harmonise
@@ -44,7 +45,7 @@ def _sha(paths: list[Path]) -> dict[str, str]:
 
 
 def _run(paths: list[Path]):
-    raw = adapter.read(paths)
+    raw = read_records(adapter, paths)
     kept, rejects, ledger = clean(raw, adapter.SPEC, raw_sha256=_sha(paths))
     return raw, kept, rejects, ledger
 
@@ -222,6 +223,6 @@ def test_only_metadata_files_give_an_empty_table():
 ])
 def test_input_errors_name_file_and_value(rel, needles):
     with pytest.raises(InputError) as err:
-        adapter.read([BAD / rel])
+        read_records(adapter, [BAD / rel])
     for needle in needles:
         assert needle in str(err.value)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 from medroutes.adapters import population as adapter
+from medroutes.adapters import read as read_records
 from medroutes.clean import clean
 from medroutes.errors import InputError
 from medroutes.harmonise import harmonise
@@ -36,7 +37,7 @@ def env():
 
 
 def run(paths, env, sha="a" * 64):
-    raw = adapter.read(paths)
+    raw = read_records(adapter, paths)
     kept, rejects, ledger = clean(raw, adapter.SPEC, raw_sha256={f: sha for f in raw["raw_file"].unique()},
                                   max_count=10_000_000, max_period="2025-12-31")
     routes, resolver, indicators = env
@@ -44,7 +45,7 @@ def run(paths, env, sha="a" * 64):
 
 
 def test_read_layout_quirks():
-    raw = adapter.read([FIXTURE])
+    raw = read_records(adapter, [FIXTURE])
     assert len(raw) == 31
     assert list(raw.raw_row[:2]) == [2, 3] and raw.raw_row.iloc[-1] == 32  # header is row 1
     assert raw.raw_ref.iloc[0] == "population/population.csv row 2"
@@ -130,7 +131,7 @@ def test_duplicates(env):
 def test_input_errors(name, fragments):
     path = BAD / name
     with pytest.raises(InputError) as err:
-        adapter.read([path])
+        read_records(adapter, [path])
     msg = str(err.value)
     assert str(path) in msg
     for fragment in fragments:

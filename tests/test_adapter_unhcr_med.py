@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from medroutes.adapters import read as read_records
 from medroutes.adapters import unhcr_med
 from medroutes.clean import clean
 from medroutes.errors import InputError
@@ -46,7 +47,7 @@ def _sha(paths):
 
 
 def run(paths, config):
-    raw = unhcr_med.read(paths)
+    raw = read_records(unhcr_med, paths)
     kept, rejects, ledger = clean(raw, unhcr_med.SPEC, raw_sha256=_sha(paths),
                                   max_count=config["thresholds"]["max_count"],
                                   max_period=config["thresholds"]["max_period"])
@@ -241,7 +242,7 @@ def test_duplicate_month(config):
 ])
 def test_input_errors(name, fragments):
     with pytest.raises(InputError) as err:
-        unhcr_med.read([BAD / name])
+        read_records(unhcr_med, [BAD / name])
     for fragment in fragments:
         assert fragment in str(err.value)
 

@@ -1,4 +1,5 @@
 import pytest
+from medroutes.adapters import read as read_records
 from medroutes.adapters import unodc_cts
 from medroutes.clean import clean
 from medroutes.errors import InputError
@@ -19,7 +20,7 @@ NEW_INDICATORS = {
 
 
 def cleaned(path=XLSX):
-    return clean(unodc_cts.read([path]), unodc_cts.SPEC, raw_sha256={f"unodc_cts/{path.name}": "sha"})
+    return clean(read_records(unodc_cts, [path]), unodc_cts.SPEC, raw_sha256={f"unodc_cts/{path.name}": "sha"})
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def observations(config, resolver, indicators):
 
 
 def test_banner_rows_header_on_row_3_and_lineage():
-    raw = unodc_cts.read([XLSX])
+    raw = read_records(unodc_cts, [XLSX])
     assert len(raw) == 22
     first = raw.iloc[0]
     assert (first["raw_file"], first["raw_row"], first["raw_ref"]) == (LABEL, 4, f"{LABEL} {SHEET}!row 4")
@@ -84,19 +85,19 @@ def test_label_and_value_rejections():
 def test_user_edited_copy_is_named():
     # the copy seen in another repository: sheet renamed, preamble removed
     with pytest.raises(InputError, match=rf"user_edited.xlsx.*sheet '{SHEET}' not found.*Corruption Altered"):
-        unodc_cts.read([BAD / "user_edited.xlsx"])
+        read_records(unodc_cts, [BAD / "user_edited.xlsx"])
 
 
 def test_missing_banner_is_named():
     with pytest.raises(InputError) as err:
-        unodc_cts.read([BAD / "no_banner.xlsx"])
+        read_records(unodc_cts, [BAD / "no_banner.xlsx"])
     msg = str(err.value)
     assert "no_banner.xlsx" in msg and "cell A1" in msg and "'Iso3_code'" in msg and "'UNODC'" in msg
 
 
 def test_renamed_value_column_is_named():
     with pytest.raises(InputError) as err:
-        unodc_cts.read([BAD / "renamed_column.xlsx"])
+        read_records(unodc_cts, [BAD / "renamed_column.xlsx"])
     msg = str(err.value)
     assert "renamed_column.xlsx" in msg and "row 3" in msg and "['VALUE']" in msg and "'txtVALUE'" in msg
 
@@ -107,7 +108,7 @@ def test_empty_or_corrupt_file_is_a_clear_error(tmp_path, content):
     path.parent.mkdir()
     path.write_bytes(content)
     with pytest.raises(InputError, match=XLSX.name):
-        unodc_cts.read([path])
+        read_records(unodc_cts, [path])
 
 
 def test_fixtures_stay_small():

@@ -3,6 +3,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from medroutes.adapters import read as read_records
 from medroutes.adapters import unodc_glotip
 from medroutes.clean import clean
 from medroutes.errors import InputError, ResolveError
@@ -29,7 +30,7 @@ NEW_INDICATORS = {
 
 
 def cleaned(path=XLSX):
-    return clean(unodc_glotip.read([path]), unodc_glotip.SPEC,
+    return clean(read_records(unodc_glotip, [path]), unodc_glotip.SPEC,
                  raw_sha256={f"unodc_glotip/{path.name}": "sha"})
 
 
@@ -57,7 +58,7 @@ def test_banner_rows_and_bad_dimension_tag_are_read_with_lineage():
     ro.close()
     with pytest.raises(KeyError, match="drawing1.xml"):
         openpyxl.load_workbook(XLSX)
-    raw = unodc_glotip.read([XLSX])
+    raw = read_records(unodc_glotip, [XLSX])
     assert len(raw) == 33  # rows 4..36, every data row
     first = raw.iloc[0]
     assert (first["raw_file"], first["raw_row"]) == (LABEL, 4)
@@ -68,7 +69,7 @@ def test_banner_rows_and_bad_dimension_tag_are_read_with_lineage():
 
 
 def test_txtvalue_text_is_parsed_in_the_adapter():
-    raw = unodc_glotip.read([XLSX]).set_index("raw_row")
+    raw = read_records(unodc_glotip, [XLSX]).set_index("raw_row")
     assert (raw.loc[4, "value_text"], raw.loc[4, "value"], raw.loc[4, "obs_status"]) == ("1,240", "1240", "A")
     assert (raw.loc[5, "value_text"], raw.loc[5, "value"], raw.loc[5, "obs_status"]) == ("<5", None, "C")
     assert raw.loc[6, "value"] == "37"
@@ -166,21 +167,21 @@ def test_label_and_value_rejections():
 
 def test_missing_banner_is_named():
     with pytest.raises(InputError) as err:
-        unodc_glotip.read([BAD / "no_banner.xlsx"])
+        read_records(unodc_glotip, [BAD / "no_banner.xlsx"])
     msg = str(err.value)
     assert "no_banner.xlsx" in msg and "cell A1" in msg and "'Iso3_code'" in msg and "'UNODC'" in msg
 
 
 def test_renamed_value_column_is_named():
     with pytest.raises(InputError) as err:
-        unodc_glotip.read([BAD / "renamed_column.xlsx"])
+        read_records(unodc_glotip, [BAD / "renamed_column.xlsx"])
     msg = str(err.value)
     assert "renamed_column.xlsx" in msg and "row 3" in msg and "['txtVALUE']" in msg and "'VALUE'" in msg
 
 
 def test_wrong_sheet_is_named():
     with pytest.raises(InputError, match=r"wrong_sheet.xlsx.*sheet 'data_glotip_1' not found.*Sheet1"):
-        unodc_glotip.read([BAD / "wrong_sheet.xlsx"])
+        read_records(unodc_glotip, [BAD / "wrong_sheet.xlsx"])
 
 
 @pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated zip", b"Iso3_code,Country\nITA,Italy\n"])
@@ -189,7 +190,7 @@ def test_empty_or_corrupt_file_is_a_clear_error(tmp_path, content):
     path.parent.mkdir()
     path.write_bytes(content)
     with pytest.raises(InputError, match="data_glotip.xlsx"):
-        unodc_glotip.read([path])
+        read_records(unodc_glotip, [path])
 
 
 def test_fixtures_stay_small():

@@ -37,6 +37,7 @@ import pytest
 import rdata
 import yaml
 from medroutes import adapters
+from medroutes.adapters import read as read_records
 from medroutes.clean import clean
 from medroutes.errors import InputError, IntakeError, MedroutesError, ResolveError
 from medroutes.harmonise import harmonise
@@ -784,7 +785,7 @@ def run(case: Case, tmp: Path) -> Result:
             check_file(paths[0].parent.parent, source, entry)
             return res
         adapter = adapters.get(case.source)
-        raw = adapter.read(paths)
+        raw = read_records(adapter, paths)
         kept, res.rejects, res.ledger = clean(
             raw, adapter.SPEC, raw_sha256={f"{p.parent.name}/{p.name}": _sha256(p) for p in paths},
             max_count=MAX_COUNT, max_period=MAX_PERIOD)

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
-from medroutes.clean import clean, reconcile
-from medroutes.errors import ReconcileError
+from medroutes.clean import check_row_counts, clean
+from medroutes.errors import RowCountError
 from medroutes.spec import Column, SourceSpec
 
 SPEC = SourceSpec(
@@ -67,9 +67,9 @@ def test_adapter_reject_reason_is_kept():
     assert rejects["detail"].tolist() == ["category 'Q6.1' is a questionnaire code"]
 
 
-def test_reconcile_refuses_counts_that_do_not_add_up():
-    with pytest.raises(ReconcileError, match=r"rows in \(5\) != kept \(3\) \+ rejected \(1\)"):
-        reconcile(5, 3, pd.Series(["x"]))
+def test_row_counts_refuse_counts_that_do_not_add_up():
+    with pytest.raises(RowCountError, match=r"rows in \(5\) != kept \(3\) \+ rejected \(1\)"):
+        check_row_counts(5, 3, pd.Series(["x"]))
 
 
 def test_duplicate_under_a_multi_column_key_names_every_key_value():

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .errors import ReconcileError
+from .errors import RowCountError
 from .schema import described
 from .spec import LINEAGE, LINEAGE_DOCS, SourceSpec
 
@@ -155,14 +155,14 @@ def clean(raw: pd.DataFrame, spec: SourceSpec, *, raw_sha256: dict[str, str],
     rejects["value"] = [None if pd.isna(c) else ",".join(str(raw.loc[i, k]) for k in str(c).split(","))
                         for i, c in column[rejected].items()]
 
-    ledger = reconcile(n_in, len(kept), rejects["reason"])
+    ledger = check_row_counts(n_in, len(kept), rejects["reason"])
     return kept, rejects, ledger
 
 
-def reconcile(rows_in: int, rows_kept: int, reasons: pd.Series) -> dict:
+def check_row_counts(rows_in: int, rows_kept: int, reasons: pd.Series) -> dict:
     by_reason = {str(k): int(v) for k, v in sorted(reasons.value_counts().items())}
     ledger = {"rows_in": int(rows_in), "rows_kept": int(rows_kept),
               "rows_rejected": int(len(reasons)), "rejected_by_reason": by_reason}
     if rows_in != rows_kept + len(reasons):
-        raise ReconcileError(f"rows in ({rows_in}) != kept ({rows_kept}) + rejected ({len(reasons)})")
+        raise RowCountError(f"rows in ({rows_in}) != kept ({rows_kept}) + rejected ({len(reasons)})")
     return ledger

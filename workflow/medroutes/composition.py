@@ -1,10 +1,8 @@
-"""Who travels, how they die, and the smuggling-trafficking nexus: composition tables.
+"""Who travels and how they die: composition tables.
 
 - nationality: Frontex detections by route, year and nationality, with top-N shares, the share of
   the study's origin countries and a Herfindahl-Hirschman concentration index;
-- causes: IOM dead and missing by route, year and cause of death;
-- nexus: detected trafficking victims (UNODC GLOTIP) in the study countries, by citizenship and by
-  form of exploitation. GLOTIP gives these two breakdowns separately, never crossed.
+- causes: IOM dead and missing by route, year and cause of death.
 """
 
 from __future__ import annotations
@@ -30,21 +28,17 @@ CAUSES_SCHEMA = pa.schema([
     ("share", _F),
 ])
 CAUSES_KEY = ["route", "year", "cause_of_death"]
-NEXUS_SCHEMA = pa.schema([
-    ("country", pa.string()), ("year", pa.int64()), ("breakdown", pa.string()), ("category", pa.string()),
-    ("victims", _F), ("obs_status", pa.string()), ("total_victims", _F), ("share", _F),
-])
-NEXUS_KEY = ["country", "year", "breakdown", "category"]
 UNIDENTIFIED = {"_U", "_O", "_T"}
 
 
-def _years(d: pd.DataFrame) -> pd.DataFrame:
+def years_of(d: pd.DataFrame) -> pd.DataFrame:
+    """``d`` with ``year``, the first four characters of ``period``, as an integer."""
     return d.assign(year=d["period"].str[:4].astype(int))
 
 
 def nationality(obs: pd.DataFrame, routes: list[str], origins: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Frontex detections by route x year x nationality, and per route-year concentration measures."""
-    d = _years(obs[(obs["source_id"] == "frontex_ibc") & (obs["indicator"] == "irregular_border_crossings")
+    d = years_of(obs[(obs["source_id"] == "frontex_ibc") & (obs["indicator"] == "irregular_border_crossings")
                    & obs["route"].isin(routes)])
     by = d.groupby(["route", "year", "counterpart_area"])["value"].sum().rename("detections").reset_index()
     by = by.rename(columns={"counterpart_area": "nationality"})
@@ -74,26 +68,9 @@ def nationality(obs: pd.DataFrame, routes: list[str], origins: list[str]) -> tup
 
 
 def causes(obs: pd.DataFrame, routes: list[str]) -> pd.DataFrame:
-    d = _years(obs[(obs["source_id"] == "iom_mmp") & (obs["indicator"] == "dead_and_missing")
+    d = years_of(obs[(obs["source_id"] == "iom_mmp") & (obs["indicator"] == "dead_and_missing")
                    & (obs["dimension"] == "cause_of_death") & obs["route"].isin(routes)])
     t = d.groupby(["route", "year", "category"])["value"].sum().rename("dead_and_missing").reset_index()
     t = t.rename(columns={"category": "cause_of_death"})
     t["share"] = t["dead_and_missing"] / t.groupby(["route", "year"])["dead_and_missing"].transform("sum")
     return t
-
-
-def nexus(obs: pd.DataFrame, countries: list[str], origins: list[str]) -> pd.DataFrame:
-    """Detected trafficking victims reported by the study countries: by citizenship (study origins)
-    and by form of exploitation, each with the country-year total and its share."""
-    v = _years(obs[(obs["indicator"] == "trafficking_victims_detected") & obs["ref_area"].isin(countries)
-                   & (obs["sex"] == "_T") & (obs["age"] == "_T")])
-    total = (v[(v["dimension"] == "_T") & (v["counterpart_area"] == "_T")]
-             .set_index(["ref_area", "year"])["value"].rename("total_victims"))
-    by_cit = v[(v["dimension"] == "_T") & v["counterpart_area"].isin(origins)].assign(
-        breakdown="citizenship", category=lambda d: d["counterpart_area"])
-    by_form = v[(v["dimension"] == "form_of_exploitation") & (v["counterpart_area"] == "_T")].assign(
-        breakdown="form_of_exploitation")
-    t = pd.concat([by_cit, by_form], ignore_index=True).rename(columns={"ref_area": "country", "value": "victims"})
-    t = t.join(total, on=["country", "year"])
-    t["share"] = t["victims"] / t["total_victims"].where(t["total_victims"] > 0)
-    return t[NEXUS_SCHEMA.names]

@@ -38,5 +38,5 @@ class ResolveError(MedroutesError):
     """Country names or codes that the resolver cannot map to ISO3."""
 
 
-class ReconcileError(MedroutesError):
+class RowCountError(MedroutesError):
     """Row counts that do not add up: rows in != rows kept + rows rejected."""

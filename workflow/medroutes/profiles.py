@@ -1,4 +1,4 @@
-"""Per-country views of the harmonised observations, and what data exist where.
+"""Per-country views of the harmonised observations.
 
 A country appears in an observation as the reporting/observing area (``ref_area``) or as the
 citizenship/origin (``counterpart_area``). Its *role* follows from that and from the study design
@@ -23,13 +23,6 @@ PROFILE_SCHEMA = described(pa.schema([pa.field("country", pa.string()), pa.field
 }, "country profile")
 PROFILE_KEY = ["relation", *OBS_KEY]
 
-AVAILABILITY_SCHEMA = pa.schema([
-    ("indicator", pa.string()), ("country", pa.string()), ("relation", pa.string()), ("year", pa.int64()),
-    ("sources", pa.string()), ("n_sources", pa.int64()), ("n_observations", pa.int64()),
-])
-AVAILABILITY_KEY = ["indicator", "country", "relation", "year"]
-
-
 def reporting_role(roles: list[str]) -> str:
     """The role a study country plays where it is the reporting area."""
     other = [r for r in ("transit", "departure", "destination") if r in roles]
@@ -42,20 +35,3 @@ def country_profile(obs: pd.DataFrame, country: str, roles: list[str]) -> pd.Dat
     as_cp = obs[(obs["counterpart_area"] == country) & (obs["ref_area"] != country)].assign(
         relation="citizenship", role="origin")
     return pd.concat([as_ref, as_cp], ignore_index=True).assign(country=country)
-
-
-def availability(obs: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
-    """Which indicator x study country x year has data, from which sources (not typed by hand)."""
-    parts = []
-    for relation, col in (("reporting", "ref_area"), ("citizenship", "counterpart_area")):
-        sel = obs[obs[col].isin(countries)]
-        if relation == "citizenship":
-            sel = sel[sel["ref_area"] != sel["counterpart_area"]]
-        parts.append(pd.DataFrame({"indicator": sel["indicator"], "country": sel[col], "relation": relation,
-                                   "year": sel["period"].str[:4].astype(int), "source_id": sel["source_id"]}))
-    both = pd.concat(parts, ignore_index=True)
-    grouped = both.groupby(AVAILABILITY_KEY)
-    out = grouped["source_id"].agg(lambda s: ",".join(sorted(set(s)))).rename("sources").to_frame()
-    out["n_sources"] = grouped["source_id"].nunique()
-    out["n_observations"] = grouped.size()
-    return out.reset_index()

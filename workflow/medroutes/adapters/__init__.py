@@ -1,19 +1,28 @@
 """Adapters: the only code that knows a source's native format.
 
-Each adapter module exposes ``SPEC`` (a :class:`medroutes.spec.SourceSpec`) and
-``read(paths) -> DataFrame``, one row per raw record with the spec's columns as read plus the
-lineage columns ``raw_file``, ``raw_row`` and ``raw_ref``. The registry names the adapter.
-To reject a record for a native-format reason, an adapter fills ``adapter_reject`` with a
-reason code (e.g. ``questionnaire_code``) and ``adapter_detail`` with a sentence naming the value.
+Each adapter module is its format knowledge and nothing else: ``SPEC`` (a
+:class:`medroutes.spec.SourceSpec`) and ``read_one(path) -> DataFrame | None``, one row per raw
+record of one file with the spec's columns as read plus the lineage columns ``raw_file``,
+``raw_row`` and ``raw_ref`` (``_common.with_lineage``), or None for a file with no records (metadata
+pinned at intake). :func:`read` reads all of a source's files. The registry names the adapter. To
+reject a record for a native-format reason, an adapter fills ``adapter_reject`` with a reason code
+(e.g. ``questionnaire_code``) and ``adapter_detail`` with a sentence naming the value
+(``_common.rejected``).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 
+import pandas as pd
+
 from ..errors import ConfigError
+from ..spec import LINEAGE
+
+REJECT_COLUMNS = ("adapter_reject", "adapter_detail")
 
 
 def available() -> list[str]:
@@ -24,3 +33,15 @@ def get(name: str) -> ModuleType:
     if name not in available():
         raise ConfigError(f"unknown adapter {name!r}; available adapters: {', '.join(available())}")
     return importlib.import_module(f"{__name__}.{name}")
+
+
+def read(adapter: ModuleType, paths) -> pd.DataFrame:
+    """All records of a source's files, read by ``adapter.read_one``, with the reject columns present
+    (None where the adapter rejects nothing)."""
+    parts = [df for df in (adapter.read_one(Path(p)) for p in paths) if df is not None]
+    out = (pd.concat(parts, ignore_index=True) if parts
+           else pd.DataFrame(columns=[*adapter.SPEC.names, *LINEAGE]))
+    for col in REJECT_COLUMNS:
+        if col not in out:
+            out[col] = None
+    return out

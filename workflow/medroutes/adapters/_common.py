@@ -90,3 +90,37 @@ def with_lineage(df: pd.DataFrame, file_label: str, first_row: int, ref_prefix: 
     df["raw_row"] = range(first_row, first_row + len(df))
     df["raw_ref"] = [f"{file_label} {ref_prefix}{n}" for n in df["raw_row"]]
     return df
+
+
+def file_label(path: Path) -> str:
+    """How lineage names a raw file: ``<source_id>/<file name>``."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def text(v) -> str | None:
+    """A cell as stripped text; None for a missing cell."""
+    return None if pd.isna(v) else str(v).strip()
+
+
+def text_series(s: pd.Series) -> pd.Series:
+    """A column as stripped text (pandas' string dtype; missing stays missing)."""
+    return s.astype("string").str.strip()
+
+
+def is_blank(value) -> bool:
+    """True for a missing cell or one holding only spaces."""
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
+
+
+def header_key(header) -> str:
+    """A column header compared the way a person reads it: no BOM, single spaces, any case."""
+    return " ".join(str(header).replace("\ufeff", "").split()).casefold()
+
+
+def mark_rejected(out: pd.DataFrame, reasons, details) -> None:
+    """Fill the adapter's reject columns of ``out`` (see medroutes.adapters), one entry per row in
+    order: a reason code or None, and a sentence naming the value where there is a reason."""
+    reasons, details = list(reasons), list(details)
+    out["adapter_reject"] = pd.Series(reasons, index=out.index, dtype=object)
+    out["adapter_detail"] = pd.Series([d if r is not None else None for r, d in zip(reasons, details, strict=True)],
+                                      index=out.index, dtype=object)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..spec import Column, Observation, SourceSpec
+from ._common import file_label
 
 QUERY = "age=TOTAL&sex=T&unit=PER&citizen=TOTAL"
 # Dimensions the query fixes to one category: anything else is a different extract.
@@ -264,7 +265,7 @@ def _check_dimensions(cube: Cube, path: Path) -> None:
 
 
 def read_one(path: Path) -> pd.DataFrame:
-    label = f"{path.parent.name}/{path.name}"
+    label = file_label(path)
     cube = decode(load_json(path), path)
     _check_dimensions(cube, path)
     rows = []
@@ -298,6 +299,3 @@ def read_one(path: Path) -> pd.DataFrame:
     out["raw_row"] = out["raw_row"].astype("int64")
     return out
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    return pd.concat([read_one(Path(p)) for p in paths], ignore_index=True)

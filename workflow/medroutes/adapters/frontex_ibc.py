@@ -16,7 +16,7 @@ import rdata
 
 from ..errors import InputError
 from ..spec import Column, Lit, Observation, SourceSpec
-from ._common import require_columns, with_lineage
+from ._common import file_label, mark_rejected, require_columns, with_lineage
 
 OBJECT = "frontex"
 COLUMNS = ("route", "type", "nat", "t", "n")
@@ -75,12 +75,7 @@ def read_one(path: Path) -> pd.DataFrame:
         "detections": pd.Series(raw["n"]).astype(object),
     })
     bad_mode = raw["type"].notna() & out["mode"].isna()
-    out["adapter_reject"] = pd.Series(["unknown_mode" if b else None for b in bad_mode], dtype=object)
-    out["adapter_detail"] = pd.Series(
-        [f"type {v!r} is not Sea or Land" if b else None for v, b in zip(raw["type"], bad_mode, strict=True)],
-        dtype=object)
-    return with_lineage(out, f"{path.parent.name}/{path.name}", 1, f"{OBJECT} record ")
+    mark_rejected(out, ["unknown_mode" if b else None for b in bad_mode],
+                  [f"type {v!r} is not Sea or Land" for v in raw["type"]])
+    return with_lineage(out, file_label(path), 1, f"{OBJECT} record ")
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    return pd.concat([read_one(Path(p)) for p in paths], ignore_index=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..spec import Column, Lit, Observation, SourceSpec
-from ._common import read_csv_text, read_excel_sheet, require_columns, with_lineage
+from ._common import file_label, read_csv_text, read_excel_sheet, require_columns, with_lineage
 
 SHEET = "Worksheet"
 
@@ -128,7 +128,7 @@ def _csv_period(text) -> object:
 
 
 def read_one(path: Path) -> pd.DataFrame:
-    label = f"{path.parent.name}/{path.name}"
+    label = file_label(path)
     if path.suffix.lower() == ".xlsx":
         raw = read_excel_sheet(path, SHEET)
         require_columns(raw, [*XLSX_COLUMNS, *XLSX_DATE], path, where=f"sheet {SHEET!r} row 1")
@@ -146,6 +146,3 @@ def read_one(path: Path) -> pd.DataFrame:
             out[col] = None
     return out
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    return pd.concat([read_one(Path(p)) for p in paths], ignore_index=True)

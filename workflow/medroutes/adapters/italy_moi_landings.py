@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..spec import Column, Lit, Observation, SourceSpec
-from ._common import read_csv_text, require_columns, with_lineage
+from ._common import file_label, mark_rejected, read_csv_text, require_columns, text_series, with_lineage
 
 DAILY = "sbarchi-per-giorno"
 NATIONALITY = "nazionalita"
@@ -74,9 +74,6 @@ SPEC = SourceSpec(
 )
 
 
-def _text(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip()
-
 
 def _shown(v) -> str:
     return repr(v) if isinstance(v, str) and v.strip() else "blank"
@@ -84,9 +81,9 @@ def _shown(v) -> str:
 
 def _pick_reports(out: pd.DataFrame) -> pd.DataFrame:
     """Mark every daily row that is not its date's winning report (see the module docstring)."""
-    day = pd.to_datetime(_text(out["period"]), format="%Y-%m-%d", errors="coerce")
-    rep = pd.to_datetime(_text(out["report_date"]), format="%Y-%m-%d", errors="coerce")
-    value = _text(out["persons"])
+    day = pd.to_datetime(text_series(out["period"]), format="%Y-%m-%d", errors="coerce")
+    rep = pd.to_datetime(text_series(out["report_date"]), format="%Y-%m-%d", errors="coerce")
+    value = text_series(out["persons"])
     whole = value.str.fullmatch(r"\d+").fillna(False).astype(bool)
     dated = day.notna() & rep.notna()
     after = dated & (day > rep)
@@ -110,8 +107,7 @@ def _pick_reports(out: pd.DataFrame) -> pd.DataFrame:
             reason[pos] = "superseded_same_value" if same else "superseded_conflicting_value"
             detail[pos] = (f"Data {d}: Valore {_shown(v)} of the report of {r} is superseded by the "
                            f"report of {wr} (Valore {_shown(wv)}, {out.at[w, 'raw_ref']})")
-    out["adapter_reject"] = pd.Series(reason, index=out.index, dtype=object)
-    out["adapter_detail"] = pd.Series(detail, index=out.index, dtype=object)
+    mark_rejected(out, reason, detail)
     return out
 
 
@@ -129,7 +125,7 @@ def _read_daily(path: Path, label: str) -> pd.DataFrame:
 def _read_nationality(path: Path, label: str) -> pd.DataFrame:
     raw = read_csv_text(path)
     require_columns(raw, NATIONALITY_COLUMNS, path, where="line 1")
-    iso, name = _text(raw["ISO_3166-1"]), _text(raw["Nazione"])
+    iso, name = text_series(raw["ISO_3166-1"]), text_series(raw["Nazione"])
     out = pd.DataFrame({
         "table": NATIONALITY, "period": raw["Data_Report"], "report_date": raw["Data_Report"],
         "nationality": raw["Nazione"], "iso_code": raw["ISO_3166-1"],
@@ -141,7 +137,7 @@ def _read_nationality(path: Path, label: str) -> pd.DataFrame:
 
 
 def read_one(path: Path) -> pd.DataFrame | None:
-    label = f"{path.parent.name}/{path.name}"
+    label = file_label(path)
     if path.name == f"{DAILY}.csv":
         return _read_daily(path, label)
     if path.name == f"{NATIONALITY}.csv":
@@ -151,12 +147,3 @@ def read_one(path: Path) -> pd.DataFrame | None:
     raise InputError(path, "not a file of this source", value=path.name,
                      expected=f"one of {DAILY}.csv, {NATIONALITY}.csv, {', '.join(METADATA_FILES)}")
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    parts = [df for df in (read_one(Path(p)) for p in paths) if df is not None]
-    out = (pd.concat(parts, ignore_index=True) if parts
-           else pd.DataFrame(columns=[*SPEC.names, "raw_file", "raw_row", "raw_ref"]))
-    for col in ("adapter_reject", "adapter_detail"):  # absent when only the nationality table is read
-        if col not in out:
-            out[col] = None
-    return out

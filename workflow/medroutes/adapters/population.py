@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..spec import Column, Observation, SourceSpec
-from ._common import read_csv_text, require_columns, with_lineage
+from ._common import file_label, mark_rejected, read_csv_text, require_columns, with_lineage
 
 COLUMNS = {"Country Name": "country_name", "Country Code": "country_code", "Year": "year",
            "Value": "population"}
@@ -56,15 +56,8 @@ def read_one(path: Path) -> pd.DataFrame:
     out = raw[list(COLUMNS)].rename(columns=COLUMNS)
     code = out["country_code"].fillna("").str.strip()
     aggregate = code.ne("") & ~code.str.upper().isin(iso3_codes())
-    out["adapter_reject"] = pd.Series(["aggregate_not_a_country" if a else None for a in aggregate],
-                                      index=out.index, dtype=object)
-    out["adapter_detail"] = pd.Series(
-        [f"Country Code {c!r} ({n!r}) is not an ISO 3166-1 alpha-3 country code: a World Bank "
-         f"aggregate or grouping, not a country" if a else None
-         for c, n, a in zip(code, out["country_name"], aggregate, strict=True)],
-        index=out.index, dtype=object)
-    return with_lineage(out, f"{path.parent.name}/{path.name}", 2, "row ")
+    mark_rejected(out, ["aggregate_not_a_country" if a else None for a in aggregate],
+                  [f"Country Code {c!r} ({n!r}) is not an ISO 3166-1 alpha-3 country code: a World Bank "
+                   f"aggregate or grouping, not a country" for c, n in zip(code, out["country_name"], strict=True)])
+    return with_lineage(out, file_label(path), 2, "row ")
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    return pd.concat([read_one(Path(p)) for p in paths], ignore_index=True)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..spec import Column, Lit, Observation, SourceSpec
-from ._common import read_csv_text, read_excel_sheet, with_lineage
+from ._common import file_label, header_key, is_blank, read_csv_text, read_excel_sheet, with_lineage
 
 SHEETS = {"Arrivals - Italy": "Italy", "Arrivals - Spain": "Spain"}
 # Native headers; matched ignoring case and spacing ("Month Name" on one sheet, "Month name" on the other).
@@ -92,14 +92,6 @@ _MONTH_NAMES = {name: i for i, full in enumerate(
 _LABEL = re.compile(r"^([A-Za-z]{3})-(\d{4})$")
 
 
-def _norm(header) -> str:
-    return " ".join(str(header).replace("\ufeff", "").split()).casefold()
-
-
-def _blank(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
-
-
 def _whole(value) -> int | None:
     """An integer from 3, 3.0 or "3"; None for anything else."""
     try:
@@ -120,7 +112,7 @@ def _month(value) -> int | None:
 
 def _period(year, month) -> str | None:
     """``YYYY-MM``; the raw text where year or month is not readable, so cleaning names the value."""
-    if _blank(year) or _blank(month):
+    if is_blank(year) or is_blank(month):
         return None
     y, m = _whole(year), _month(month)
     if y is None or m is None:
@@ -130,7 +122,7 @@ def _period(year, month) -> str | None:
 
 def _label_period(label) -> str | None:
     """``Jan-2014`` -> ``2014-01``; None where the label is not of that form."""
-    hit = _LABEL.match(str(label).strip()) if not _blank(label) else None
+    hit = _LABEL.match(str(label).strip()) if not is_blank(label) else None
     if not hit or hit.group(1).casefold() not in _MONTHS:
         return None
     return f"{hit.group(2)}-{_MONTHS.index(hit.group(1).casefold()) + 1:02d}"
@@ -138,13 +130,13 @@ def _label_period(label) -> str | None:
 
 def _take_columns(raw: pd.DataFrame, names, path: Path, where: str) -> pd.DataFrame:
     """The named native columns, matched ignoring case and spacing; errors show the headers as found."""
-    found = {_norm(c): c for c in raw.columns}
-    missing = [n for n in names if _norm(n) not in found]
+    found = {header_key(c): c for c in raw.columns}
+    missing = [n for n in names if header_key(n) not in found]
     if missing:
         raise InputError(path, f"missing column(s) {missing}", where=where,
                          value=[str(c) for c in raw.columns],
                          expected=f"the columns {list(names)} (case and spacing may differ)")
-    return raw[[found[_norm(n)] for n in names]].set_axis(list(names), axis=1)
+    return raw[[found[header_key(n)] for n in names]].set_axis(list(names), axis=1)
 
 
 def _read_sheet(path: Path, sheet: str, destination: str, label: str) -> pd.DataFrame:
@@ -156,18 +148,18 @@ def _read_sheet(path: Path, sheet: str, destination: str, label: str) -> pd.Data
         "destination": destination,
         "mode": "_T",
         # the ISO code identifies the origin; the name only where the code is blank
-        "citizenship": [None if _blank(c) and _blank(n) else (str(n).strip() if _blank(c) else str(c).strip())
+        "citizenship": [None if is_blank(c) and is_blank(n) else (str(n).strip() if is_blank(c) else str(c).strip())
                         for c, n in zip(code, name, strict=True)],
-        "citizenship_name": [None if _blank(n) else str(n).strip() for n in name],
+        "citizenship_name": [None if is_blank(n) else str(n).strip() for n in name],
         "period": [_period(y, m) for y, m in zip(raw["year"], raw["month"], strict=True)],
         "arrivals": number.astype(object),
     })
     out = with_lineage(out, label, 2, f"{sheet}!row ")
     # A wholly empty spreadsheet row is formatting, not a record.
-    empty = raw.apply(lambda col: col.map(_blank)).all(axis=1).to_numpy()
+    empty = raw.apply(lambda col: col.map(is_blank)).all(axis=1).to_numpy()
     out = out[~empty].reset_index(drop=True)
     # A listed origin and month without a number is not "no arrivals": reject it, naming the cell.
-    missing = number[~empty].map(_blank).to_numpy()
+    missing = number[~empty].map(is_blank).to_numpy()
     out["adapter_reject"] = [("missing_count" if m else None) for m in missing]
     out["adapter_detail"] = [
         (f"column 'Number of individuals arrived' is empty for {c} {p}" if m else None)
@@ -185,7 +177,7 @@ def _read_totals(path: Path, label: str) -> pd.DataFrame:
     from_label = raw["month-year"].map(_label_period)
     from_numbers = [_period(y, m) for y, m in zip(raw["year"], raw["month"], strict=True)]
     # The label is the period; unreadable labels pass through so cleaning rejects them by value.
-    period = [p if p is not None else (None if _blank(lab) else str(lab).strip())
+    period = [p if p is not None else (None if is_blank(lab) else str(lab).strip())
               for p, lab in zip(from_label, raw["month-year"], strict=True)]
     conflict = [p is not None and n is not None and p != n
                 for p, n in zip(from_label, from_numbers, strict=True)]
@@ -206,7 +198,7 @@ def _read_totals(path: Path, label: str) -> pd.DataFrame:
             if c:
                 reasons.append("period_conflict")
                 details.append(f"column 'month-year' is {lab!r} but 'year'/'month' are {y!r}/{m!r}")
-            elif _blank(v):
+            elif is_blank(v):
                 reasons.append("missing_count")
                 details.append(f"column {col!r} is empty; this file marks a month with no figure as 'NA'")
             else:
@@ -220,7 +212,7 @@ def _read_totals(path: Path, label: str) -> pd.DataFrame:
 
 
 def read_one(path: Path) -> pd.DataFrame:
-    label = f"{path.parent.name}/{path.name}"
+    label = file_label(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_workbook(path, label)
@@ -229,6 +221,3 @@ def read_one(path: Path) -> pd.DataFrame:
     raise InputError(path, "unknown file type", value=path.suffix,
                      expected="the workbook (.xlsx) or the monthly totals CSV (.csv)")
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    return pd.concat([read_one(Path(p)) for p in paths], ignore_index=True)

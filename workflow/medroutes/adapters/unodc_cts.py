@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..spec import Column, Observation, SourceSpec
-from ._common import with_lineage
+from ._common import file_label, text, with_lineage
 from ._unodc import AGE_CODES, SEX_CODES, read_sheet, subnational
 
 SHEET = "data_cts_corruption_and_economi"
@@ -60,40 +60,37 @@ SPEC = SourceSpec(
 )
 
 
-def _text(v) -> str | None:
-    return None if pd.isna(v) else str(v).strip()
-
 
 def _derive(r) -> dict:
     """The coded columns of one record and, if it is out of scope or mislabelled, why."""
-    measure = MEASURES.get(_text(r.unit) or "")
+    measure = MEASURES.get(text(r.unit) or "")
     out = {"measure": measure, "count": r.value if measure == "count" else None,
            "rate": r.value if measure == "rate" else None,
-           "sex_code": SEX_CODES.get(_text(r.sex) or ""), "age_code": AGE_CODES.get(_text(r.age) or ""),
+           "sex_code": SEX_CODES.get(text(r.sex) or ""), "age_code": AGE_CODES.get(text(r.age) or ""),
            "adapter_reject": None, "adapter_detail": None}
 
     def reject(reason: str, detail: str) -> dict:
         out.update(adapter_reject=reason, adapter_detail=detail)
         return out
 
-    category = _text(r.category)
+    category = text(r.category)
     if category and category != CATEGORY:
         return reject("out_of_scope_category",
                       f"Category {category!r} is outside the study (only {CATEGORY!r} is kept)")
     if why := subnational(r.iso3_code, r.country):
         return reject("subnational_area", why)
-    if _text(r.indicator) and _text(r.indicator) != INDICATOR:
-        return reject("unknown_indicator", f"Indicator {_text(r.indicator)!r} is not {INDICATOR!r}")
-    if _text(r.unit) and measure is None:
+    if text(r.indicator) and text(r.indicator) != INDICATOR:
+        return reject("unknown_indicator", f"Indicator {text(r.indicator)!r} is not {INDICATOR!r}")
+    if text(r.unit) and measure is None:
         return reject("unknown_unit",
-                      f"Unit of measurement {_text(r.unit)!r} is not one of {sorted(MEASURES)}")
+                      f"Unit of measurement {text(r.unit)!r} is not one of {sorted(MEASURES)}")
     for label, coded, codes, name in ((r.sex, out["sex_code"], SEX_CODES, "Sex"),
                                       (r.age, out["age_code"], AGE_CODES, "Age")):
-        if _text(label) and coded is None:
-            return reject(f"unknown_{name.lower()}", f"{name} {_text(label)!r} is not one of {sorted(codes)}")
+        if text(label) and coded is None:
+            return reject(f"unknown_{name.lower()}", f"{name} {text(label)!r} is not one of {sorted(codes)}")
     rate = pd.to_numeric(pd.Series([out["rate"]], dtype=object), errors="coerce").iloc[0]
     if pd.notna(rate) and rate < 0:
-        return reject("negative_rate", f"VALUE {r.value!r} of a {_text(r.unit)!r} row is negative")
+        return reject("negative_rate", f"VALUE {r.value!r} of a {text(r.unit)!r} row is negative")
     return out
 
 
@@ -104,8 +101,5 @@ def read_one(path: Path) -> pd.DataFrame:
                            columns=["measure", "count", "rate", "sex_code", "age_code", "adapter_reject",
                                     "adapter_detail"], dtype=object)
     out = pd.concat([out, derived], axis=1)
-    return with_lineage(out, f"{path.parent.name}/{path.name}", 4, f"{SHEET}!row ")
+    return with_lineage(out, file_label(path), 4, f"{SHEET}!row ")
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    return pd.concat([read_one(Path(p)) for p in paths], ignore_index=True)

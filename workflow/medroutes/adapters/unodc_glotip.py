@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..spec import Column, Observation, SourceSpec
-from ._common import with_lineage
+from ._common import file_label, text, with_lineage
 from ._unodc import AGE_CODES, SEX_CODES, read_sheet, subnational
 
 SHEET = "data_glotip_1"
@@ -120,9 +120,6 @@ def _key(text) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(text)).strip().casefold().split())
 
 
-def _text(v) -> str | None:
-    return None if pd.isna(v) else str(v).strip()
-
 
 def _value(text) -> tuple[object, str]:
     """txtVALUE -> (value as clean.py should read it, obs_status)."""
@@ -136,11 +133,11 @@ def _value(text) -> tuple[object, str]:
 
 def _derive(r) -> dict:
     """The coded columns of one record and, if the native format rules it out, why."""
-    dim, cat, value_text = _text(r.dimension), _text(r.category), _text(r.value_text)
-    ind = INDICATORS.get(_text(r.indicator) or "", (None,))[0]
+    dim, cat, value_text = text(r.dimension), text(r.category), text(r.value_text)
+    ind = INDICATORS.get(text(r.indicator) or "", (None,))[0]
     value, status = _value(r.value_text)
-    out = {"indicator_code": ind, "sex_code": SEX_CODES.get(_text(r.sex) or ""),
-           "age_code": AGE_CODES.get(_text(r.age) or ""), "breakdown": "_T", "breakdown_category": "_T",
+    out = {"indicator_code": ind, "sex_code": SEX_CODES.get(text(r.sex) or ""),
+           "age_code": AGE_CODES.get(text(r.age) or ""), "breakdown": "_T", "breakdown_category": "_T",
            "citizenship": None, "value": value, "obs_status": status,
            "adapter_reject": None, "adapter_detail": None}
 
@@ -164,11 +161,11 @@ def _derive(r) -> dict:
     for label, coded, codes, reason in ((r.indicator, ind, INDICATORS, "unknown_indicator"),
                                         (r.sex, out["sex_code"], SEX_CODES, "unknown_sex"),
                                         (r.age, out["age_code"], AGE_CODES, "unknown_age")):
-        if _text(label) and coded is None:
-            return reject(reason, f"{reason.split('_')[1].capitalize()} {_text(label)!r} is not one of "
+        if text(label) and coded is None:
+            return reject(reason, f"{reason.split('_')[1].capitalize()} {text(label)!r} is not one of "
                                   f"{sorted(codes)}")
-    if _text(r.unit) and _text(r.unit) != UNIT:
-        return reject("unexpected_unit", f"Unit of measurement {_text(r.unit)!r} is not {UNIT!r}")
+    if text(r.unit) and text(r.unit) != UNIT:
+        return reject("unexpected_unit", f"Unit of measurement {text(r.unit)!r} is not {UNIT!r}")
     if dim == FORM:
         if cat not in FORMS:
             return reject("unknown_category",
@@ -190,7 +187,7 @@ def _derive(r) -> dict:
         why = "is a number where a citizenship belongs" if _NUMBER.match(key) else NOT_A_CITIZENSHIP.get(key)
         if why:
             return reject("unresolvable_citizenship", f"Category {cat!r} ({dim}) {why}")
-        out["citizenship"] = _text(r.iso3_code) if key in OWN_NATIONALS else cat
+        out["citizenship"] = text(r.iso3_code) if key in OWN_NATIONALS else cat
     elif dim:
         return reject("unknown_dimension", f"Dimension {dim!r} is not one of "
                                            f"{[TOTAL, FORM, CITIZENSHIP, REPATRIATION]}")
@@ -218,8 +215,5 @@ def read_one(path: Path) -> pd.DataFrame:
                            columns=DERIVED, dtype=object)
     out = pd.concat([out, derived], axis=1)
     _reject_ambiguous_keys(out)
-    return with_lineage(out, f"{path.parent.name}/{path.name}", 4, f"{SHEET}!row ")
+    return with_lineage(out, file_label(path), 4, f"{SHEET}!row ")
 
-
-def read(paths: list[Path]) -> pd.DataFrame:
-    return pd.concat([read_one(Path(p)) for p in paths], ignore_index=True)

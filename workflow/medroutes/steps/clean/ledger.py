@@ -31,7 +31,7 @@ def build(step):
     rows = []
     for path in step.input["ledgers"]:
         led = read_json(path)
-        cleaning.reconcile(led["rows_in"], led["rows_kept"], pd.Series(
+        cleaning.check_row_counts(led["rows_in"], led["rows_kept"], pd.Series(
             [r for r, n in led["rejected_by_reason"].items() for _ in range(n)], dtype=object))
         base = {k: led[k] for k in ("source_id", "rows_in", "rows_kept", "rows_rejected")}
         reasons = led["rejected_by_reason"] or {None: 0}

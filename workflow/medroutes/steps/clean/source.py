@@ -26,7 +26,7 @@ def build(step):
     sid = source["id"]
     record = read_json(step.input["provenance"])
     adapter = adapters.get(source["adapter"])
-    raw = adapter.read([Path(f["path"]) for f in record["observed"]])
+    raw = adapters.read(adapter, [Path(f["path"]) for f in record["observed"]])
     shas = {f"{sid}/{f['name']}": f["sha256"] for f in record["observed"]}
     kept, rejects, ledger = cleaning.clean(raw, adapter.SPEC, raw_sha256=shas, max_count=thresholds["max_count"],
                                            max_period=thresholds["max_period"])

@@ -1,14 +1,14 @@
 """Which indicator x study country x year has data, as reporting area or citizenship, and from which
 sources."""
 
-from medroutes import profiles
+from medroutes import availability
 from medroutes.io import read_parquet
 from medroutes.schema import described
 
 INPUTS = {"observations": "harmonised/observations.parquet"}
 CONFIG = ['countries']
-KEY = profiles.AVAILABILITY_KEY
-SCHEMA = described(profiles.AVAILABILITY_SCHEMA, {
+KEY = availability.AVAILABILITY_KEY
+SCHEMA = described(availability.AVAILABILITY_SCHEMA, {
     'indicator': 'indicator code (config/indicators.yaml)',
     'country': 'ISO3 of the study country the row is about',
     'relation': 'reporting: the country is ref_area; citizenship: it is counterpart_area',
@@ -21,4 +21,4 @@ SCHEMA = described(profiles.AVAILABILITY_SCHEMA, {
 
 def build(step):
     obs = read_parquet(step.input["observations"])
-    step.write(profiles.availability(obs, list(step.config["countries"])))
+    step.write(availability.availability(obs, list(step.config["countries"])))

@@ -1,14 +1,14 @@
 """Detected trafficking victims (UNODC GLOTIP) reported by the study countries, by citizenship (study
 origin countries) and by form of exploitation, with the country-year total."""
 
-from medroutes import composition
+from medroutes import nexus
 from medroutes.io import read_parquet
 from medroutes.schema import described
 
 INPUTS = {"observations": "harmonised/observations.parquet"}
 CONFIG = ['countries', 'compare.origin_countries']
-KEY = composition.NEXUS_KEY
-SCHEMA = described(composition.NEXUS_SCHEMA, {
+KEY = nexus.NEXUS_KEY
+SCHEMA = described(nexus.NEXUS_SCHEMA, {
     'country': 'ISO3 of the study country the row is about',
     'year': 'calendar year',
     'breakdown': 'citizenship or form_of_exploitation',
@@ -22,4 +22,4 @@ SCHEMA = described(composition.NEXUS_SCHEMA, {
 
 def build(step):
     obs = read_parquet(step.input["observations"])
-    step.write(composition.nexus(obs, list(step.config["countries"]), step.config["compare.origin_countries"]))
+    step.write(nexus.nexus(obs, list(step.config["countries"]), step.config["compare.origin_countries"]))

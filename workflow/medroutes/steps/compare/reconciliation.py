@@ -1,14 +1,14 @@
 """Arrivals to Italy and Spain by year as Frontex, UNHCR and the Italian Ministry of the Interior
 measure them, with absolute and relative differences from a reference measure."""
 
-from medroutes import reconcile
+from medroutes import arrivals
 from medroutes.io import read_parquet
 from medroutes.schema import described
 
 INPUTS = {"observations": "harmonised/observations.parquet"}
 CONFIG = []
-KEY = reconcile.RECONCILIATION_KEY
-SCHEMA = described(reconcile.RECONCILIATION_SCHEMA, {
+KEY = arrivals.RECONCILIATION_KEY
+SCHEMA = described(arrivals.RECONCILIATION_SCHEMA, {
     'country': 'ISO3 of the study country the row is about',
     'year': 'calendar year',
     'measure': 'which measurement of arrivals the row is',
@@ -25,4 +25,4 @@ SCHEMA = described(reconcile.RECONCILIATION_SCHEMA, {
 
 def build(step):
     obs = read_parquet(step.input["observations"])
-    step.write(reconcile.reconciliation(obs))
+    step.write(arrivals.reconciliation(obs))

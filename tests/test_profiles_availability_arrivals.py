@@ -1,6 +1,7 @@
 import pandas as pd
-from medroutes.profiles import availability, country_profile, reporting_role
-from medroutes.reconcile import reconciliation
+from medroutes.arrivals import reconciliation
+from medroutes.availability import availability
+from medroutes.profiles import country_profile, reporting_role
 
 COLS = ["source_id", "indicator", "route", "ref_area", "counterpart_area", "category", "period", "value"]
 

@@ -1,4 +1,4 @@
-"""Cross-source reconciliation: the same arrivals measured by different publishers.
+"""Arrivals measured by different publishers, side by side (the reconciliation table).
 
 Italy: Frontex Central Mediterranean detections, UNHCR arrivals to Italy, Ministry of the Interior
 landings. Spain: UNHCR arrivals to Spain against Frontex Western Mediterranean plus Western African
