@@ -16,7 +16,11 @@ import ast
 import functools
 import hashlib
 import importlib.metadata as md
+import platform
+import re
+import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +58,59 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# Parsing every module on each Snakefile parse costs most of a second: results are kept in a cache
+# file keyed by each file's sha256 and the package's file layout (which names are modules), so a
+# stale entry cannot be read. Optional: without use_cache() everything is computed afresh.
+_cache: dict = {"path": None, "entries": {}, "dirty": False}
+
+
+def use_cache(path: Path) -> None:
+    import json
+
+    _cache.update(path=Path(path), dirty=False, entries={})
+    try:
+        _cache["entries"] = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+
+
+def save_cache() -> None:
+    import json
+    import os
+
+    if _cache["path"] is None or not _cache["dirty"]:
+        return
+    path = _cache["path"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(_cache["entries"], sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+    _cache["dirty"] = False
+
+
+@functools.cache
+def _layout() -> str:
+    names = sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in PACKAGE_DIR.rglob("*.py"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
+def _cached(path: Path, kind: str, compute):
+    key = f"{file_sha256(path)}:{_layout()}"
+    entry = _cache["entries"].setdefault(key, {})
+    if kind not in entry:
+        entry[kind] = compute()
+        _cache["dirty"] = _cache["path"] is not None
+    return entry[kind]
+
+
 @functools.cache
 def direct_imports(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(project modules, third-party top-level names) that the module at ``path`` imports anywhere."""
+    project, others = _cached(path, "imports", lambda: [list(x) for x in _direct_imports(path)])
+    return tuple(project), tuple(others)
+
+
+def _direct_imports(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     project, others = set(), set()
@@ -94,18 +148,25 @@ def _with_parents(mod: str) -> list[str]:
 
 @functools.cache
 def _distributions() -> dict[str, list[str]]:
-    return md.packages_distributions()
+    return md.packages_distributions()  # reads every installed package's file list: slow, so last resort
+
+
+@functools.cache
+def _dists_of(import_name: str) -> tuple[tuple[str, str], ...]:
+    """(distribution, version) pairs that provide top-level module ``import_name``."""
+    for guess in (import_name, f"py{import_name}"):  # pandas -> pandas, yaml -> PyYAML
+        try:
+            dist = md.distribution(guess)
+        except md.PackageNotFoundError:
+            continue
+        top = (dist.read_text("top_level.txt") or "").split()
+        if not top or import_name in top:
+            return ((dist.metadata["Name"].lower(), dist.version),)
+    return tuple((d.lower(), md.version(d)) for d in _distributions().get(import_name, []))
 
 
 def distribution_versions(import_names) -> dict[str, str]:
-    out = {}
-    for name in import_names:
-        for dist in _distributions().get(name, []):
-            try:
-                out[dist.lower()] = md.version(dist)
-            except md.PackageNotFoundError:
-                out[dist.lower()] = "not installed"
-    return dict(sorted(out.items()))
+    return dict(sorted(pair for name in import_names for pair in _dists_of(name)))
 
 
 @dataclass(frozen=True)
@@ -168,6 +229,10 @@ def code_of(*roots: str, declarations_of: tuple[str, ...] = ()) -> Code:
 @functools.cache
 def declarations_sha256(path: Path) -> str:
     """sha256 of a module's declarations: its source with every function body removed."""
+    return _cached(Path(path), "declarations", lambda: _declarations_sha256(Path(path)))
+
+
+def _declarations_sha256(path: Path) -> str:
     tree = _parse(Path(path))
     stripped = ast.parse(ast.unparse(tree))  # a copy to edit
     for node in ast.walk(stripped):
@@ -180,3 +245,40 @@ def current_sha256(rel: str) -> str | None:
     """sha256 of repository file ``rel`` in this checkout, or None if it does not exist."""
     path = REPO / rel
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+# --- the versions a release records -------------------------------------------------------------
+
+def _dependency_names() -> list[str]:
+    # pyproject.toml is the source of truth in a checkout; rule envs (conda) import medroutes from
+    # the repository without installing it, so the distribution metadata may be absent there.
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    if pyproject.is_file():
+        reqs = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    else:
+        try:
+            reqs = [r for r in md.requires("medroutes") or [] if "extra ==" not in r]
+        except md.PackageNotFoundError:
+            reqs = []
+    return [m.group(0) for r in reqs if (m := re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", r))]
+
+
+def packages() -> dict[str, str]:
+    """Installed versions of the project's direct dependencies, plus Python and medroutes."""
+    out = {"python": platform.python_version()}
+    for name in [*_dependency_names(), "medroutes"]:
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = "not installed"
+    return dict(sorted(out.items()))
+
+
+def code_version(repo_dir) -> str:
+    """``git describe --always --dirty`` of ``repo_dir``, or "unknown" (no git, not a repository)."""
+    try:
+        res = subprocess.run(["git", "-C", str(repo_dir), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return res.stdout.strip() if res.returncode == 0 and res.stdout.strip() else "unknown"

@@ -14,10 +14,11 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:  # pandas and pyarrow load only in jobs that write tables, not when the Snakefile parses
+    import pandas as pd
+    import pyarrow as pa
 
 SCHEMA_VERSION = "1"
 COMPRESSION = "zstd"
@@ -59,6 +60,9 @@ def atomic_path(path: str | os.PathLike):
 def write_parquet(df: pd.DataFrame, path, schema: pa.Schema, sort_by: list[str],
                   metadata: dict[str, str] | None = None) -> None:
     """Write ``df`` with exactly ``schema`` (column order and types), sorted by ``sort_by``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     missing = [f.name for f in schema if f.name not in df.columns]
     if missing:
         raise ValueError(f"{path}: frame lacks schema columns {missing}")
@@ -77,10 +81,14 @@ def write_parquet(df: pd.DataFrame, path, schema: pa.Schema, sort_by: list[str],
 
 
 def read_parquet(path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     return pq.read_table(path).to_pandas()
 
 
 def parquet_metadata(path) -> dict[str, str]:
+    import pyarrow.parquet as pq
+
     meta = pq.read_schema(path).metadata or {}
     return {k.decode(): v.decode() for k, v in meta.items()}
 

@@ -15,10 +15,7 @@ import importlib.metadata as md
 import json
 import math
 import os
-import platform
 import re
-import subprocess
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .codebase import code_version, packages  # noqa: F401  (part of this module's API)
 from .errors import MedroutesError
 from .io import read_json, sha256_file, write_json
 
@@ -303,43 +301,6 @@ def verify(release_dir, manifest_path=None) -> list[str]:
         if rel not in listed_paths and rel != manifest_rel:
             problems.append(f"{rel}: not listed in the manifest")
     return problems
-
-
-# --- versions ---------------------------------------------------------------------------------
-
-def _dependency_names() -> list[str]:
-    # pyproject.toml is the source of truth in a checkout; rule envs (conda) import medroutes from
-    # the repository without installing it, so the distribution metadata may be absent there.
-    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    if pyproject.is_file():
-        reqs = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
-    else:
-        try:
-            reqs = [r for r in md.requires("medroutes") or [] if "extra ==" not in r]
-        except md.PackageNotFoundError:
-            reqs = []
-    return [m.group(0) for r in reqs if (m := re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", r))]
-
-
-def packages() -> dict[str, str]:
-    """Installed versions of the project's direct dependencies, plus Python and medroutes."""
-    out = {"python": platform.python_version()}
-    for name in [*_dependency_names(), "medroutes"]:
-        try:
-            out[name] = md.version(name)
-        except md.PackageNotFoundError:
-            out[name] = "not installed"
-    return dict(sorted(out.items()))
-
-
-def code_version(repo_dir) -> str:
-    """``git describe --always --dirty`` of ``repo_dir``, or "unknown" (no git, not a repository)."""
-    try:
-        res = subprocess.run(["git", "-C", str(repo_dir), "describe", "--always", "--dirty"],
-                             capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return res.stdout.strip() if res.returncode == 0 and res.stdout.strip() else "unknown"
 
 
 # --- diff -------------------------------------------------------------------------------------

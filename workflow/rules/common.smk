@@ -7,11 +7,11 @@ from pathlib import Path
 # every job puts the same folder first (workflow/scripts/step.py).
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
-from medroutes import plan
+from medroutes import codebase, plan
 from medroutes.config import raw_dir_origin
 from medroutes.errors import MedroutesError
 from medroutes.intake import check_all
-from medroutes.release import code_version, packages
+from medroutes.codebase import code_version, packages
 
 BASE = Path(workflow.basedir)
 
@@ -26,6 +26,7 @@ SOURCES = STUDY.sources
 COUNTRIES = STUDY.countries
 R = STUDY.release_dir  # every output of this run lives under the release folder
 STEPS = plan.steps()
+codebase.use_cache(Path(".snakemake") / "medroutes-code-cache.json")
 
 
 wildcard_constraints:

@@ -37,3 +37,6 @@ rule figures:
     """Every figure."""
     input:
         STUDY.outputs_of("figures"),
+
+
+codebase.save_cache()  # the import analysis of this parse, for the next one (see medroutes.codebase)
