@@ -18,7 +18,7 @@ help:
 	@echo "make test    run the test suite"
 	@echo "make lint    ruff + snakemake --lint"
 	@echo "make recover after a hard kill: release Snakemake's lock and redo interrupted jobs"
-	@echo "make benchmark  time a cold run, a no-op rerun and one figure (needs MEDROUTES_RAW_DIR)"
+	@echo "make benchmark  time a cold run, a no-op rerun, one figure and the one-process floor (needs MEDROUTES_RAW_DIR)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
