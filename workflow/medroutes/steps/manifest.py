@@ -4,7 +4,7 @@ release against it, and against the code of the checkout it runs in."""
 
 from pathlib import Path
 
-from medroutes import plan
+from medroutes import codebase, plan
 from medroutes import release as releasing
 from medroutes.log import get_logger
 
@@ -18,6 +18,7 @@ LOCAL = True  # reads the main process's .snakemake/metadata for each file's rul
 
 def build(step):
     c = step.config
+    codebase.use_cache(Path(".snakemake") / "medroutes-code-cache.json")  # the parse's import analysis
     root = Path(step.output["json"]).parent
     files = step.input["outputs"]
     rels = [releasing._require_inside(root, f) for f in files]
