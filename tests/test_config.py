@@ -1,7 +1,7 @@
 import copy
 
 import pytest
-from medroutes.config import RAW_DIR_ENV, load_registry, raw_dir, validate
+from medroutes.config import RAW_DIR_ENV, command_line_booleans, load_registry, raw_dir, validate
 from medroutes.errors import ConfigError
 
 from .conftest import REPO
@@ -36,3 +36,19 @@ def test_env_overrides_raw_dir(config, monkeypatch):
     assert str(raw_dir(config)) == "/elsewhere"
     monkeypatch.setenv(RAW_DIR_ENV, "")
     assert str(raw_dir(config)) == config["raw_dir"]
+
+
+@pytest.mark.parametrize(("given", "expected"), [("true", True), ("False", False), ("yes", True), (True, True)])
+def test_command_line_booleans_read_as_in_yaml(config, given, expected):
+    """Issue 9, case 3: `--config download=true` arrives as the text 'true'."""
+    c = {**copy.deepcopy(config), "download": given}
+    command_line_booleans(c)
+    assert c["download"] is expected
+    validate(c, "config.schema.yaml", "config")
+
+
+def test_other_text_for_a_boolean_is_still_refused(config):
+    c = {**copy.deepcopy(config), "download": "sometimes"}
+    command_line_booleans(c)
+    with pytest.raises(ConfigError, match="download: 'sometimes' is not of type 'boolean'"):
+        validate(c, "config.schema.yaml", "config")

@@ -111,6 +111,16 @@ def test_verify_fails_after_one_byte_of_one_output_changes(demo_runs, tmp_path):
 
 
 @pytest.mark.slow
+def test_the_readme_download_switch_is_accepted(tmp_path):
+    """Issue 9, case 3: the README's `--config download=true` (here in a dry run, every file present)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert 'ARGS="--config download=true"' in readme
+    res = run_snakemake(tmp_path / "wd", "-n", "--config", "download=true", raw_dir=None,
+                        env={"MEDROUTES_RAW_DIR": str(RAW)})
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "is not of type 'boolean'" not in res.stderr
+
+
 def test_corrupted_raw_file_stops_before_any_job(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)

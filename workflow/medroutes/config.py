@@ -24,6 +24,21 @@ def load_yaml(path) -> dict:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
 
 
+YAML_BOOLEANS = {"true": True, "false": False, "yes": True, "no": False}
+
+
+def command_line_booleans(config: dict, schema_name: str = "config.schema.yaml") -> None:
+    """Make ``--config download=true`` mean what config.yaml's ``download: true`` means.
+
+    Snakemake reads ``--config`` values as Python literals, so ``true`` arrives as the text
+    "true". For every top-level key the schema types as boolean, the YAML spellings become booleans
+    (in place); any other text is left for :func:`validate` to refuse."""
+    for key, prop in load_yaml(SCHEMA_DIR / schema_name).get("properties", {}).items():
+        value = config.get(key)
+        if prop.get("type") == "boolean" and isinstance(value, str) and value.strip().lower() in YAML_BOOLEANS:
+            config[key] = YAML_BOOLEANS[value.strip().lower()]
+
+
 def validate(instance: dict, schema_name: str, what: str) -> None:
     """Validate against ``workflow/schemas/<schema_name>``; the message names the key and what is allowed."""
     schema = load_yaml(SCHEMA_DIR / schema_name)

@@ -194,13 +194,14 @@ class Study:
     def load(cls, config: dict, repo: Path, **versions) -> Study:
         """Validate ``config`` and load what it names (files relative to ``repo``); errors are
         :class:`~medroutes.errors.MedroutesError` naming the key or file."""
-        from .config import load_registry, load_yaml, raw_dir, validate
+        from .config import command_line_booleans, load_registry, load_yaml, raw_dir, validate
         from .errors import MedroutesError
 
         def in_repo(p):
             # registry-like files live in the repository: resolve them against it, not the cwd
             return Path(p) if Path(p).is_absolute() else Path(repo) / p
 
+        command_line_booleans(config)
         validate(config, "config.schema.yaml", "config")
         registry = load_registry(in_repo(config["sources"]))
         unknown = sorted(set(config["use_sources"]) - set(registry))
