@@ -52,3 +52,31 @@ def test_other_text_for_a_boolean_is_still_refused(config):
     command_line_booleans(c)
     with pytest.raises(ConfigError, match="download: 'sometimes' is not of type 'boolean'"):
         validate(c, "config.schema.yaml", "config")
+
+
+def _study(config):
+    from medroutes.plan import Study
+
+    return Study.load(config, REPO)
+
+
+def test_a_route_label_under_two_routes_is_refused_naming_both(config):
+    """Issue 9, case 6: today the last route silently wins and the other loses every detection."""
+    c = copy.deepcopy(config)
+    c["routes"]["western_mediterranean"]["source_labels"]["frontex_ibc"].append("Central Mediterranean Route")
+    with pytest.raises(ConfigError, match="frontex_ibc label 'Central Mediterranean Route' is listed under both "
+                                          "central_mediterranean and western_mediterranean"):
+        _study(c)
+
+
+def test_an_unknown_source_key_under_source_labels_is_refused_listing_the_valid_ones(config):
+    """Issue 9, case 6: a mistyped source key was ignored."""
+    c = copy.deepcopy(config)
+    c["routes"]["central_mediterranean"]["source_labels"]["frontex_ibcc"] = ["Central Mediterranean Route"]
+    with pytest.raises(ConfigError, match=r"routes.central_mediterranean.source_labels: 'frontex_ibcc' is not a "
+                                          r"registered source \(registered: .*frontex_ibc, "):
+        _study(c)
+
+
+def test_the_shipped_route_labels_pass(config):
+    assert _study(copy.deepcopy(config)).sources

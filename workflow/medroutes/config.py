@@ -55,6 +55,25 @@ def validate(instance: dict, schema_name: str, what: str) -> None:
         raise ConfigError(f"{what} does not validate against {schema_name}:\n" + "\n".join(lines))
 
 
+def check_route_labels(routes: dict, registry: dict) -> None:
+    """Refuse route labels that would silently move or lose data: a source key under
+    ``source_labels`` that is not a registered source, or one source's label under two routes."""
+    problems, seen = [], {}
+    for route, spec in routes.items():
+        for source, labels in (spec.get("source_labels") or {}).items():
+            if source not in registry:
+                problems.append(f"routes.{route}.source_labels: {source!r} is not a registered source "
+                                f"(registered: {', '.join(sorted(registry))})")
+                continue
+            for label in labels:
+                other = seen.setdefault((source, label), route)
+                if other != route:
+                    problems.append(f"routes: {source} label {label!r} is listed under both {other} and {route}; "
+                                    "a raw value can belong to one route only")
+    if problems:
+        raise ConfigError("route labels in config do not add up:\n" + "\n".join(f"  {p}" for p in problems))
+
+
 def raw_dir(config: dict) -> Path:
     """The raw-data directory: ``$MEDROUTES_RAW_DIR`` when set and non-empty, else ``config['raw_dir']``."""
     return Path(os.environ.get(RAW_DIR_ENV) or config["raw_dir"])

@@ -194,7 +194,7 @@ class Study:
     def load(cls, config: dict, repo: Path, **versions) -> Study:
         """Validate ``config`` and load what it names (files relative to ``repo``); errors are
         :class:`~medroutes.errors.MedroutesError` naming the key or file."""
-        from .config import command_line_booleans, load_registry, load_yaml, raw_dir, validate
+        from .config import check_route_labels, command_line_booleans, load_registry, load_yaml, raw_dir, validate
         from .errors import MedroutesError
 
         def in_repo(p):
@@ -208,6 +208,7 @@ class Study:
         if unknown:
             raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "
                                  f"registered: {sorted(registry)}")
+        check_route_labels(config["routes"], registry)
         return cls(config, registry, load_yaml(in_repo(config["country_aliases"])),
                    load_yaml(in_repo(config["indicators"]))["indicators"], raw_dir(config), Path(repo), **versions)
 
