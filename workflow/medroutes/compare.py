@@ -24,23 +24,37 @@ class Measure:
     indicator: str
     where: dict = field(default_factory=dict)
     proxy_route: str | None = None
+    description: str = ""  # the column's meaning in the data dictionary
 
 
 MEASURES = (
-    Measure("detections_sea", "frontex_ibc", "irregular_border_crossings", {"category": "sea"}),
-    Measure("detections_land", "frontex_ibc", "irregular_border_crossings", {"category": "land"}),
+    Measure("detections_sea", "frontex_ibc", "irregular_border_crossings", {"category": "sea"},
+            description='Frontex detections of illegal border crossings at sea'),
+    Measure("detections_land", "frontex_ibc", "irregular_border_crossings", {"category": "land"},
+            description='Frontex detections of illegal border crossings on land'),
     # UNHCR monthly totals; config maps Italy and Malta to the Central Mediterranean route
-    Measure("arrivals_unhcr", "unhcr_med", "arrivals", {"category": "_T"}),
+    Measure("arrivals_unhcr", "unhcr_med", "arrivals", {"category": "_T"},
+            description='UNHCR monthly arrivals summed (persons; Italy and Malta on the Central Mediterranean)'),
     # the Italian Ministry's daily landings, as a proxy for Central Mediterranean arrivals
     Measure("landings_italy_moi", "italy_moi_landings", "sea_arrivals", {"ref_area": "ITA"},
-            proxy_route="central_mediterranean"),
-    Measure("dead", "iom_mmp", "dead", TOTAL),
-    Measure("missing", "iom_mmp", "missing", TOTAL),
-    Measure("dead_and_missing", "iom_mmp", "dead_and_missing", TOTAL),
-    Measure("incidents", "iom_mmp", "incidents", TOTAL),
-    Measure("dead_and_missing_female", "iom_mmp", "dead_and_missing", {**TOTAL, "sex": "F"}),
-    Measure("dead_and_missing_child", "iom_mmp", "dead_and_missing", {**TOTAL, "age": "child"}),
+            proxy_route="central_mediterranean",
+            description="Italian Ministry of the Interior daily sea landings summed (proxy for the Central "
+                        "Mediterranean; provisional)"),
+    Measure("dead", "iom_mmp", "dead", TOTAL,
+            description='IOM migrants recorded dead (persons)'),
+    Measure("missing", "iom_mmp", "missing", TOTAL,
+            description='IOM migrants recorded missing, minimum estimate (persons; net of split-incident adjustments)'),
+    Measure("dead_and_missing", "iom_mmp", "dead_and_missing", TOTAL,
+            description='IOM migrants recorded dead or missing (persons, minimum estimate)'),
+    Measure("incidents", "iom_mmp", "incidents", TOTAL,
+            description='IOM incidents in which migrants died or went missing'),
+    Measure("dead_and_missing_female", "iom_mmp", "dead_and_missing", {**TOTAL, "sex": "F"},
+            description='IOM dead and missing recorded as female (where IOM gives the split)'),
+    Measure("dead_and_missing_child", "iom_mmp", "dead_and_missing", {**TOTAL, "age": "child"},
+            description='IOM dead and missing recorded as children (where IOM gives the split)'),
 )
+# The route tables' columns that are measures, and their meaning.
+MEASURE_DOCS = {m.column: m.description for m in MEASURES}
 SOURCE_LABEL = {"frontex_ibc": "Frontex", "unhcr_med": "UNHCR", "italy_moi_landings": "Italian MoI",
                 "iom_mmp": "IOM MMP"}
 

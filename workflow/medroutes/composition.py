@@ -36,8 +36,8 @@ def years_of(d: pd.DataFrame) -> pd.DataFrame:
     return d.assign(year=d["period"].str[:4].astype(int))
 
 
-def nationality(obs: pd.DataFrame, routes: list[str], origins: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Frontex detections by route x year x nationality, and per route-year concentration measures."""
+def nationality(obs: pd.DataFrame, routes: list[str], origins: list[str]) -> pd.DataFrame:
+    """Frontex detections by route x year x nationality, with shares, ranks and study origins."""
     d = years_of(obs[(obs["source_id"] == "frontex_ibc") & (obs["indicator"] == "irregular_border_crossings")
                    & obs["route"].isin(routes)])
     by = d.groupby(["route", "year", "counterpart_area"])["value"].sum().rename("detections").reset_index()
@@ -47,7 +47,11 @@ def nationality(obs: pd.DataFrame, routes: list[str], origins: list[str]) -> tup
     by["rank"] = (by.sort_values(["detections", "nationality"], ascending=[False, True])
                   .groupby(["route", "year"]).cumcount() + 1).reindex(by.index)
     by["study_origin"] = by["nationality"].isin(origins)
+    return by
 
+
+def concentration(by: pd.DataFrame) -> pd.DataFrame:
+    """Per route-year concentration measures, from the :func:`nationality` table."""
     rows = []
     for (route, year), g in by.groupby(["route", "year"]):
         known = g[~g["nationality"].isin(UNIDENTIFIED)].sort_values(["detections", "nationality"],
@@ -64,7 +68,7 @@ def nationality(obs: pd.DataFrame, routes: list[str], origins: list[str]) -> tup
             # HHI over identified nationalities (0: evenly spread .. 1: a single nationality)
             "hhi": float((k**2).sum()) if len(known) else np.nan,
         })
-    return by, pd.DataFrame(rows, columns=CONCENTRATION_SCHEMA.names)
+    return pd.DataFrame(rows, columns=CONCENTRATION_SCHEMA.names)
 
 
 def causes(obs: pd.DataFrame, routes: list[str]) -> pd.DataFrame:

@@ -5,8 +5,7 @@ from medroutes import composition
 from medroutes.io import read_parquet
 from medroutes.schema import described
 
-INPUTS = {"observations": "harmonised/observations.parquet"}
-CONFIG = ['routes', 'compare.origin_countries']
+INPUTS = {"nationality": "compare/nationality.parquet"}
 KEY = composition.CONCENTRATION_KEY
 SCHEMA = described(composition.CONCENTRATION_SCHEMA, {
     'route': 'study route: central_mediterranean, western_mediterranean, western_african; null = not a study route',
@@ -24,5 +23,4 @@ SCHEMA = described(composition.CONCENTRATION_SCHEMA, {
 
 
 def build(step):
-    obs = read_parquet(step.input["observations"])
-    step.write(composition.nationality(obs, list(step.config["routes"]), step.config["compare.origin_countries"])[1])
+    step.write(composition.concentration(read_parquet(step.input["nationality"])))

@@ -20,4 +20,4 @@ SCHEMA = described(composition.NATIONALITY_SCHEMA, {
 
 def build(step):
     obs = read_parquet(step.input["observations"])
-    step.write(composition.nationality(obs, list(step.config["routes"]), step.config["compare.origin_countries"])[0])
+    step.write(composition.nationality(obs, list(step.config["routes"]), step.config["compare.origin_countries"]))
