@@ -88,7 +88,7 @@ def test_decode_sparse_fixture():
 
 def test_decode_dense_arrays_array_index_and_omitted_index():
     path = BAD / "dense_flags.json"
-    cube = adapter.decode(adapter.load_json(path), path)
+    cube = adapter.decode(adapter.load_json(path, path.read_bytes()), path)
     assert cube.ids[5:] == ("geo", "reason", "apprehen", "time")
     assert cube.categories[0] == ("A",)  # index omitted: the single label key
     assert cube.categories[-1] == ("2016", "2017")  # index object written out of order

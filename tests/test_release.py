@@ -332,3 +332,17 @@ def test_cli_diff(tmp_path):
     assert (tmp_path / "d.md").read_text() == res.stdout
     err = cli("diff", old, tmp_path / "nope")
     assert err.returncode == 2 and "release folder not found" in err.stderr and "Traceback" not in err.stderr
+
+
+def test_the_manifest_refuses_a_raw_input_changed_since_intake(rel):
+    """Issue 9, case 1: the manifest hashes raw inputs again; they must be the bytes intake recorded."""
+    root, raw = rel
+    write_json({"source": "s", "observed": [{"name": "s.csv", "path": str(raw), "sha256": sha256_file(raw),
+                                             "bytes": raw.stat().st_size}]}, root / "intake" / "s.provenance.json")
+    release.build_manifest(root, None, producers(str(raw)), release="r1", code_version="x", packages={})
+    pinned = sha256_file(raw)
+    raw.write_bytes(raw.read_bytes() + b"edited\n")
+    with pytest.raises(MedroutesError, match=f"raw file changed after intake: provenance record "
+                                             f"s.provenance.json has sha256 {pinned}, the file now has "
+                                             f"{sha256_file(raw)}"):
+        release.build_manifest(root, None, producers(str(raw)), release="r1", code_version="x", packages={})

@@ -191,3 +191,55 @@ def test_study_on_real_data(tmp_path):
     assert ledger["rows_in"] == 17_474 == ledger["rows_kept"] + ledger["rows_rejected"]
     again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert "Nothing to be done" in again.stderr + again.stdout
+
+
+@pytest.fixture
+def served_population(tmp_path):
+    """The fixture raw folder without population.csv, a registry whose population.csv entry has a
+    127.0.0.1 URL serving it, and the list of requests the server received."""
+    import functools
+    import http.server
+    import threading
+
+    import yaml
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    served = tmp_path / "served"
+    served.mkdir()
+    (raw / "population" / "population.csv").rename(served / "population.csv")
+    requests = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            requests.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(served)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    registry = yaml.safe_load((FIXTURES / "sources.yaml").read_text(encoding="utf-8"))
+    for src in registry["sources"]:
+        for f in src["files"]:
+            if f["name"] == "population.csv":
+                f["url"] = f"http://127.0.0.1:{server.server_address[1]}/population.csv"
+    (tmp_path / "sources.yaml").write_text(yaml.safe_dump(registry), encoding="utf-8")
+    yield raw, tmp_path / "sources.yaml", requests
+    server.shutdown()
+
+
+def test_a_dry_run_never_downloads_and_a_real_run_fetches_through_its_rule(tmp_path, served_population):
+    """Issue 9, case 2: `-n` with download=true lists the download job and fetches nothing."""
+    raw, registry, requests = served_population
+    dest = raw / "population" / "population.csv"
+    wd = tmp_path / "wd"
+    res = run_snakemake(wd, "-n", "--config", f"raw_dir={raw}", f"sources={registry}", raw_dir=None)
+    assert res.returncode != 0 and "download=true" in res.stdout + res.stderr  # off: the missing file is named
+    args = ["--config", f"raw_dir={raw}", f"sources={registry}", "download=true"]
+    res = run_snakemake(wd, "-n", *args, raw_dir=None)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "download_0" in res.stdout + res.stderr
+    assert requests == [] and not dest.exists() and list(dest.parent.iterdir()) == []
+    res = run_snakemake(wd, *args, "--", "demo-results/demo/intake/population.provenance.json", raw_dir=None)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert requests == ["/population.csv"] and dest.is_file()
+    assert "population.csv: sha256" in (wd / "demo-results/demo/logs/download/population/population.csv.log"
+                                        ).read_text(encoding="utf-8")

@@ -126,6 +126,12 @@ def build_manifest(release_dir, files=None, producers=None, *, release: str, cod
             cache[key] = (sha256_file(p), p.stat().st_size)
         return cache[key]
 
+    # a raw input is hashed again here: it must still be the file intake recorded (and clean parsed)
+    pinned = {}
+    for rec_path in sorted((root / "intake").glob("*.provenance.json")):
+        for f in read_json(rec_path).get("observed", []):
+            pinned[Path(f["path"]).resolve()] = (f["sha256"], rec_path.name)
+
     entries = []
     for rel in sorted(set(rels)):
         path = root / rel
@@ -140,6 +146,11 @@ def build_manifest(release_dir, files=None, producers=None, *, release: str, cod
             if not actual.is_file():
                 raise MedroutesError(f"{given}: input of {rel} (rule {prod.get('rule')}) not found")
             in_sha, in_size = digest(actual)
+            pin = pinned.get(actual.resolve()) if in_rel is None else None
+            if pin is not None and pin[0] != in_sha:
+                raise MedroutesError(f"{given}: raw file changed after intake: provenance record {pin[1]} has "
+                                     f"sha256 {pin[0]}, the file now has {in_sha}; restore it, or rerun so "
+                                     f"that intake and every step after it see the same bytes")
             inputs.append({"path": in_rel if in_rel is not None else str(given), "sha256": in_sha,
                            "bytes": in_size, "in_release": in_rel is not None})
         entry = {"path": rel, "format": _format(rel), "sha256": sha, "bytes": size,

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .errors import MedroutesError
+from .intake import download
 from .io import sha256_file, write_parquet
 from .log import get_logger
 
@@ -74,13 +75,30 @@ def _named(items) -> dict:
     return {k: (v if isinstance(v, str) else [str(p) for p in v]) for k, v in items.items()}
 
 
-def run_from_snakemake(snakemake) -> None:
-    """The body of ``workflow/scripts/step.py``: log to the rule's log, run the step."""
+def _log_to(path) -> logging.Logger:
     root = get_logger("medroutes")
-    handler = logging.FileHandler(snakemake.log[0], mode="w", encoding="utf-8")
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     logging.captureWarnings(True)
+    return root
+
+
+def download_from_snakemake(snakemake) -> None:
+    """The body of ``workflow/scripts/download.py``: fetch one pinned raw file (see intake.download)."""
+    root = _log_to(snakemake.log[0])
+    p = snakemake.params
+    try:
+        download(p.url, Path(snakemake.output[0]), sha256=p.sha256, size=p.size)
+    except MedroutesError as exc:
+        root.error("%s", exc)
+        sys.exit(1)
+    root.info("%s: sha256 %s, %d bytes: ok", snakemake.output[0], p.sha256, p.size)
+
+
+def run_from_snakemake(snakemake) -> None:
+    """The body of ``workflow/scripts/step.py``: log to the rule's log, run the step."""
+    root = _log_to(snakemake.log[0])
     p = snakemake.params
     try:
         cfg = snakemake.config

@@ -8,17 +8,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
 from medroutes import codebase, plan
+from medroutes import lock as release_lock
 from medroutes.config import raw_dir_origin
 from medroutes.errors import MedroutesError
-from medroutes.intake import check_all
+from medroutes.intake import check_all, raw_path
 from medroutes.codebase import code_version, packages
 
 BASE = Path(workflow.basedir)
 
 try:
     STUDY = plan.Study.load(config, BASE, code_version=code_version(BASE), packages=packages())
-    check_all(STUDY.registry, STUDY.raw_dir, STUDY.sources, allow_download=config["download"],
-              origin=raw_dir_origin())
+    PENDING_DOWNLOADS = check_all(STUDY.registry, STUDY.raw_dir, STUDY.sources, allow_download=config["download"],
+                                  origin=raw_dir_origin())
+    # one writer per release folder, whichever directory runs Snakemake (a dry run writes nothing;
+    # a cluster job's own parse runs under the main process's lock)
+    if workflow.is_main_process and not workflow.output_settings.dryrun:
+        _stale = release_lock.take(STUDY.release_dir)
+        if _stale:
+            logger.warning(_stale)
 except MedroutesError as exc:
     raise WorkflowError(str(exc)) from None
 

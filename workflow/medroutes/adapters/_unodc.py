@@ -45,7 +45,7 @@ AGE_CODES = {"Total": "_T", "0 to 17 years": "child", "18 years or over": "adult
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
-def read_sheet(path: Path, sheet: str, value_column: str) -> tuple[pd.DataFrame, str]:
+def read_sheet(path: Path, data: bytes, sheet: str, value_column: str) -> tuple[pd.DataFrame, str]:
     """The data rows of one dataUNODC sheet, cells as stored, and the release date from A2.
 
     No type guessing and no pandas NA strings: a Category ``N/A`` or ``NA`` stays text, and only
@@ -53,7 +53,7 @@ def read_sheet(path: Path, sheet: str, value_column: str) -> tuple[pd.DataFrame,
     sheet dimension, so the GLOTIP sheet whose ``<dimension>`` says ``A1`` is read in full (and the
     drawing part that its sheet relations name but the zip lacks is never opened).
     """
-    cells = read_excel_sheet(path, sheet, header_row=None, what="a dataUNODC .xlsx workbook")
+    cells = read_excel_sheet(path, data, sheet, header_row=None, what="a dataUNODC .xlsx workbook")
     a1 = cells.iat[0, 0] if cells.shape[0] and cells.shape[1] else None
     if a1 != BANNER or cells.shape[0] < HEADER_ROW:
         raise InputError(path, "banner rows missing", where=f"sheet {sheet!r} cell A1",

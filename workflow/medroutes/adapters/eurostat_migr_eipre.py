@@ -105,8 +105,7 @@ def _unique_keys(pairs: list) -> dict:
     return out
 
 
-def load_json(path: Path) -> object:
-    raw = path.read_bytes()
+def load_json(path: Path, raw: bytes) -> object:
     if not raw.strip():
         raise InputError(path, "file is empty", expected="a JSON-stat 2.0 dataset")
     try:
@@ -264,9 +263,9 @@ def _check_dimensions(cube: Cube, path: Path) -> None:
                              value=list(cats), expected=f"only the dimensions {[*FIXED, *BROKEN_DOWN]}")
 
 
-def read_one(path: Path) -> pd.DataFrame:
+def read_one(path: Path, data: bytes) -> pd.DataFrame:
     label = file_label(path)
-    cube = decode(load_json(path), path)
+    cube = decode(load_json(path, data), path)
     _check_dimensions(cube, path)
     rows = []
     for flat in sorted(set(cube.values) | set(cube.status)):

@@ -8,6 +8,7 @@ Zero cells are not stored. Frontex counts detections, not persons.
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 
@@ -39,13 +40,13 @@ SPEC = SourceSpec(
 )
 
 
-def _load(path: Path) -> pd.DataFrame:
-    if path.stat().st_size == 0:
+def _load(path: Path, data: bytes) -> pd.DataFrame:
+    if not data:
         raise InputError(path, "file is empty", expected="an R .rda file")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # rdata warns about R classes it maps to plain vectors
-            objects = rdata.read_rda(path)
+            objects = rdata.read_rda(io.BytesIO(data))
     except Exception as exc:  # rdata raises many types on corrupt input; name the file instead
         raise InputError(path, f"cannot read as an R data file ({type(exc).__name__}: {exc})",
                          expected="an intact .rda (R save) file") from None
@@ -59,8 +60,8 @@ def _load(path: Path) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def read_one(path: Path) -> pd.DataFrame:
-    raw = _load(path)
+def read_one(path: Path, data: bytes) -> pd.DataFrame:
+    raw = _load(path, data)
     require_columns(raw, COLUMNS, path, where=f"object {OBJECT!r}")
     days = pd.to_numeric(pd.Series(raw["t"]), errors="coerce")
     month = pd.to_datetime(days, unit="D", errors="coerce")

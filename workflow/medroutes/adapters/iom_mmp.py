@@ -127,16 +127,16 @@ def _csv_period(text) -> object:
     return parsed.strftime("%Y-%m-%d") if pd.notna(parsed) else text.strip()
 
 
-def read_one(path: Path) -> pd.DataFrame:
+def read_one(path: Path, data: bytes) -> pd.DataFrame:
     label = file_label(path)
     if path.suffix.lower() == ".xlsx":
-        raw = read_excel_sheet(path, SHEET)
+        raw = read_excel_sheet(path, data, SHEET)
         require_columns(raw, [*XLSX_COLUMNS, *XLSX_DATE], path, where=f"sheet {SHEET!r} row 1")
         out = raw[list(XLSX_COLUMNS)].rename(columns=XLSX_COLUMNS)
         out["period"] = [_xlsx_period(r) for r in raw[list(XLSX_DATE)].itertuples(index=False)]
         out = with_lineage(out, label, 2, f"{SHEET}!row ")
     else:
-        raw = read_csv_text(path)
+        raw = read_csv_text(path, data)
         require_columns(raw, [*CSV_COLUMNS, *CSV_DATE], path, where="line 1")
         out = raw[list(CSV_COLUMNS)].rename(columns=CSV_COLUMNS)
         out["period"] = raw["Reported Date"].map(_csv_period)

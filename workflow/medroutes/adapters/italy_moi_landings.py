@@ -111,8 +111,8 @@ def _pick_reports(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _read_daily(path: Path, label: str) -> pd.DataFrame:
-    raw = read_csv_text(path)
+def _read_daily(path: Path, data: bytes, label: str) -> pd.DataFrame:
+    raw = read_csv_text(path, data)
     require_columns(raw, DAILY_COLUMNS, path, where="line 1")
     out = pd.DataFrame({
         "table": DAILY, "period": raw["Data"], "report_date": raw["Data_Report"],
@@ -122,8 +122,8 @@ def _read_daily(path: Path, label: str) -> pd.DataFrame:
     return _pick_reports(with_lineage(out, label, 2, "row "))
 
 
-def _read_nationality(path: Path, label: str) -> pd.DataFrame:
-    raw = read_csv_text(path)
+def _read_nationality(path: Path, data: bytes, label: str) -> pd.DataFrame:
+    raw = read_csv_text(path, data)
     require_columns(raw, NATIONALITY_COLUMNS, path, where="line 1")
     iso, name = text_series(raw["ISO_3166-1"]), text_series(raw["Nazione"])
     out = pd.DataFrame({
@@ -136,12 +136,12 @@ def _read_nationality(path: Path, label: str) -> pd.DataFrame:
     return with_lineage(out, label, 2, "row ")
 
 
-def read_one(path: Path) -> pd.DataFrame | None:
+def read_one(path: Path, data: bytes) -> pd.DataFrame | None:
     label = file_label(path)
     if path.name == f"{DAILY}.csv":
-        return _read_daily(path, label)
+        return _read_daily(path, data, label)
     if path.name == f"{NATIONALITY}.csv":
-        return _read_nationality(path, label)
+        return _read_nationality(path, data, label)
     if path.name in METADATA_FILES:
         return None  # metadata: pinned at intake, no records
     raise InputError(path, "not a file of this source", value=path.name,

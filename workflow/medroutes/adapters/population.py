@@ -50,8 +50,8 @@ def iso3_codes() -> frozenset[str]:
     return frozenset(coco.CountryConverter().data["ISO3"].dropna()) | EXTRA_COUNTRIES
 
 
-def read_one(path: Path) -> pd.DataFrame:
-    raw = read_csv_text(path)
+def read_one(path: Path, data: bytes) -> pd.DataFrame:
+    raw = read_csv_text(path, data)
     require_columns(raw, COLUMNS, path, where="line 1")
     out = raw[list(COLUMNS)].rename(columns=COLUMNS)
     code = out["country_code"].fillna("").str.strip()

@@ -139,8 +139,8 @@ def _take_columns(raw: pd.DataFrame, names, path: Path, where: str) -> pd.DataFr
     return raw[[found[header_key(n)] for n in names]].set_axis(list(names), axis=1)
 
 
-def _read_sheet(path: Path, sheet: str, destination: str, label: str) -> pd.DataFrame:
-    raw = _take_columns(read_excel_sheet(path, sheet), XLSX_COLUMNS, path, f"sheet {sheet!r} row 1")
+def _read_sheet(path: Path, data: bytes, sheet: str, destination: str, label: str) -> pd.DataFrame:
+    raw = _take_columns(read_excel_sheet(path, data, sheet), XLSX_COLUMNS, path, f"sheet {sheet!r} row 1")
     raw = raw.rename(columns=XLSX_COLUMNS)
     code, name, number = raw["code"], raw["name"], raw["arrivals"]
     out = pd.DataFrame({
@@ -167,13 +167,13 @@ def _read_sheet(path: Path, sheet: str, destination: str, label: str) -> pd.Data
     return out
 
 
-def _read_workbook(path: Path, label: str) -> pd.DataFrame:
-    return pd.concat([_read_sheet(path, sheet, dest, label) for sheet, dest in SHEETS.items()],
+def _read_workbook(path: Path, data: bytes, label: str) -> pd.DataFrame:
+    return pd.concat([_read_sheet(path, data, sheet, dest, label) for sheet, dest in SHEETS.items()],
                      ignore_index=True)
 
 
-def _read_totals(path: Path, label: str) -> pd.DataFrame:
-    raw = _take_columns(read_csv_text(path), [*CSV_PERIOD, *CSV_SERIES], path, "line 1")
+def _read_totals(path: Path, data: bytes, label: str) -> pd.DataFrame:
+    raw = _take_columns(read_csv_text(path, data), [*CSV_PERIOD, *CSV_SERIES], path, "line 1")
     from_label = raw["month-year"].map(_label_period)
     from_numbers = [_period(y, m) for y, m in zip(raw["year"], raw["month"], strict=True)]
     # The label is the period; unreadable labels pass through so cleaning rejects them by value.
@@ -211,13 +211,13 @@ def _read_totals(path: Path, label: str) -> pd.DataFrame:
     return out.sort_values("raw_row", kind="stable").reset_index(drop=True)
 
 
-def read_one(path: Path) -> pd.DataFrame:
+def read_one(path: Path, data: bytes) -> pd.DataFrame:
     label = file_label(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_workbook(path, label)
+        return _read_workbook(path, data, label)
     if suffix == ".csv":
-        return _read_totals(path, label)
+        return _read_totals(path, data, label)
     raise InputError(path, "unknown file type", value=path.suffix,
                      expected="the workbook (.xlsx) or the monthly totals CSV (.csv)")
 

@@ -94,8 +94,8 @@ def _derive(r) -> dict:
     return out
 
 
-def read_one(path: Path) -> pd.DataFrame:
-    out, _release = read_sheet(path, SHEET, VALUE_COLUMN)
+def read_one(path: Path, data: bytes) -> pd.DataFrame:
+    out, _release = read_sheet(path, data, SHEET, VALUE_COLUMN)
     out = out.rename(columns={VALUE_COLUMN: "value"})
     derived = pd.DataFrame([_derive(r) for r in out.itertuples(index=False)], index=out.index,
                            columns=["measure", "count", "rate", "sex_code", "age_code", "adapter_reject",

@@ -208,8 +208,8 @@ def _reject_ambiguous_keys(out: pd.DataFrame) -> None:
         f"{values[group[i]]}; the label that tells them apart is not in the file" for i in many]
 
 
-def read_one(path: Path) -> pd.DataFrame:
-    raw, _release = read_sheet(path, SHEET, VALUE_COLUMN)
+def read_one(path: Path, data: bytes) -> pd.DataFrame:
+    raw, _release = read_sheet(path, data, SHEET, VALUE_COLUMN)
     out = raw.rename(columns={VALUE_COLUMN: "value_text"})
     derived = pd.DataFrame([_derive(r) for r in out.itertuples(index=False)], index=out.index,
                            columns=DERIVED, dtype=object)

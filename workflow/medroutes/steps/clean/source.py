@@ -4,7 +4,6 @@ Its rejects (``<source>.rejects.parquet``: one row per rejected record, with the
 ledger (``<source>.ledger.json``: rows in = kept + rejected, by reason) come from the same job.
 The columns are the source adapter's (``medroutes/adapters/<source>.py``, its ``SPEC``)."""
 
-from pathlib import Path
 
 from medroutes import adapters
 from medroutes import clean as cleaning
@@ -26,7 +25,7 @@ def build(step):
     sid = source["id"]
     record = read_json(step.input["provenance"])
     adapter = adapters.get(source["adapter"])
-    raw = adapters.read(adapter, [Path(f["path"]) for f in record["observed"]])
+    raw = adapters.read(adapter, record["observed"])  # the bytes parsed are checked against the record
     shas = {f"{sid}/{f['name']}": f["sha256"] for f in record["observed"]}
     kept, rejects, ledger = cleaning.clean(raw, adapter.SPEC, raw_sha256=shas, max_count=thresholds["max_count"],
                                            max_period=thresholds["max_period"])
