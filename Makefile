@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksu
 CORES  ?= 2
 ARGS   ?=
 
-# The release folder named by a config file (reports go there, beside the outputs).
-release_dir = $(shell $(BIN)/python -c "import sys, yaml; c = {}; [c.update(yaml.safe_load(open(f))) for f in sys.argv[1:]]; print(c['out_dir'] + '/' + c['release'])" $(1))
+# The release folder these Snakemake arguments write (the report goes there, beside the outputs):
+# config files, then --configfile, then --config, merged as Snakemake merges them.
+release_dir = $(or $(shell $(BIN)/python -m medroutes release-dir $(1)),$(error no release folder from these arguments (see above)))
 DEMO   := --configfile config/config.yaml config/demo.yaml
 
 .PHONY: help install study demo test lint recover benchmark clean-demo
@@ -32,12 +33,12 @@ install: $(STAMP)
 # --rerun-incomplete: a job interrupted mid-write is simply redone (its outputs are never trusted).
 study: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(ARGS)
-	$(BIN)/snakemake --cores $(CORES) $(ARGS) --report $(call release_dir,config/config.yaml)/report.html
+	$(BIN)/snakemake --cores $(CORES) $(ARGS) --report $(call release_dir,$(ARGS))/report.html
 
 demo: $(STAMP)
 	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(DEMO) $(ARGS)
 	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) $(DEMO) $(ARGS) \
-		--report $(call release_dir,config/config.yaml config/demo.yaml)/report.html
+		--report $(call release_dir,$(DEMO) $(ARGS))/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

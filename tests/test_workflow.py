@@ -121,6 +121,33 @@ def test_the_readme_download_switch_is_accepted(tmp_path):
     assert "is not of type 'boolean'" not in res.stderr
 
 
+def make_plan(target: str, args: str) -> str:
+    """The commands ``make <target> ARGS="<args>"`` would run (``make -n``), with this Python's bin."""
+    res = subprocess.run(["make", "-n", "-C", str(REPO), target, f"ARGS={args}",
+                          f"BIN={Path(sys.executable).parent}"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
+def test_make_puts_the_report_into_the_release_the_command_line_names():
+    """Issue 9, case 5: config/README.md's own command; the report used to go to the config file's release."""
+    assert 'make study ARGS="--config release=2026.12.0"' in (REPO / "config" / "README.md").read_text()
+    plan = make_plan("study", "--config release=2026.12.0")
+    assert "--report results/2026.12.0/report.html" in plan
+    plan = make_plan("demo", "--config out_dir=/tmp/elsewhere release=case5")
+    assert "--report /tmp/elsewhere/case5/report.html" in plan
+    # --configfile merges like Snakemake's: later files and --config win
+    plan = make_plan("study", f"--configfile {REPO}/config/config.yaml {REPO}/config/demo.yaml")
+    assert "--report demo-results/demo/report.html" in plan
+
+
+def test_make_stops_when_the_arguments_name_no_readable_config():
+    res = subprocess.run(["make", "-n", "-C", str(REPO), "study", "ARGS=--configfile nowhere.yaml",
+                          f"BIN={Path(sys.executable).parent}"], capture_output=True, text=True, timeout=120)
+    assert res.returncode != 0
+    assert "nowhere.yaml: file not found" in res.stderr
+
+
 def test_corrupted_raw_file_stops_before_any_job(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)

@@ -3,6 +3,7 @@
     python -m medroutes manifest results/2026.11.0
     python -m medroutes verify results/2026.11.0
     python -m medroutes diff results/2026.10.0 results/2026.11.0 --out diff.md
+    python -m medroutes release-dir --configfile config/config.yaml --config release=2026.12.0
 
 Exit codes: 0 OK; 1 verification found problems; 2 usage error or unreadable input (one line on
 stderr, no traceback: the person running this needs the file name, not our stack).
@@ -59,6 +60,32 @@ def _diff(args) -> int:
     return 0
 
 
+def release_dir(snakemake_args: list[str], snakefile_configs=("config/config.yaml",)) -> str:
+    """The release folder that Snakemake, given these arguments, will write: ``<out_dir>/<release>``.
+
+    The same merge as Snakemake's own: the Snakefile's ``configfile:`` first, then each
+    ``--configfile`` in order, then ``--config`` (parsed by Snakemake's own parser), deep-merged.
+    ``make study ARGS="--config release=X"`` thus puts the report into release X, not the
+    config file's release (issue 9, case 5)."""
+    from snakemake.cli import get_argument_parser, parse_config
+    from snakemake.utils import update_config
+
+    from .config import load_yaml
+
+    args, _ = get_argument_parser().parse_known_args(snakemake_args)
+    config: dict = {}
+    for path in [*snakefile_configs, *(args.configfile or [])]:
+        update_config(config, load_yaml(path))
+    update_config(config, parse_config(args.config or []))
+    missing = [k for k in ("out_dir", "release") if not config.get(k)]
+    if missing:
+        raise MedroutesError(f"no {' or '.join(missing)} in the config files or --config")
+    out = Path(str(config["out_dir"]))
+    if args.directory and not out.is_absolute():
+        out = Path(args.directory) / out
+    return f"{out}/{config['release']}"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m medroutes", description="medroutes release tools")
     sub = p.add_subparsers(dest="command", required=True)
@@ -83,10 +110,22 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--out", help="also write the Markdown report here")
     d.add_argument("--limit", type=int, default=50, help="listed keys/cells per dataset (counts are exact)")
     d.set_defaults(func=_diff)
+
+    # listed for --help; main() hands its arguments to release_dir() untouched
+    sub.add_parser("release-dir", help="print <out_dir>/<release> for these Snakemake arguments "
+                   "(--configfile, --config, --directory), as the Makefile's report path")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["release-dir"]:  # the rest are Snakemake's arguments, not ours
+        try:
+            print(release_dir(argv[1:]))
+            return 0
+        except (MedroutesError, OSError, ValueError) as exc:
+            print(f"medroutes release-dir: error: {exc}", file=sys.stderr)
+            return 2
     args = parser().parse_args(argv)
     try:
         return args.func(args)
