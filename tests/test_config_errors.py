@@ -40,6 +40,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)  # "{tmp}" in a value: the case's temp folder
     raw_dir: bool = True  # pass raw_dir=<fixtures> (the demo's own raw_dir is relative to the repo)
     expect: tuple[str, ...] = ()  # must all appear in the error message
+    drop: tuple[str, ...] = ()  # run on one merged demo config file without these top-level keys
 
 
 CASES = {
@@ -59,6 +60,18 @@ CASES = {
                             expect=("raw_dir", "/nonexistent", "MEDROUTES_RAW_DIR", "frontex.rda", "https://")),
     "env_raw_dir_empty": Case(env={"MEDROUTES_RAW_DIR": "{tmp}/empty_raw"}, raw_dir=False,
                               expect=("{tmp}/empty_raw", "MEDROUTES_RAW_DIR", "frontex.rda", "https://")),
+    # issue 9, case 7: these used to pass start-up and end in a KeyError / numpy / pandas traceback
+    "areas_missing": Case(drop=("areas",), expect=("'areas' is a required property",)),
+    "data_label_missing": Case(drop=("data_label",), expect=("'data_label' is a required property",)),
+    "first_year_after_last_year": Case(
+        yaml_text="compare:\n  years: {first_year: 2020, last_year: 2016}\n",
+        expect=("compare.years: first_year 2020 is after last_year 2016",)),
+    "figure_years_backwards": Case(
+        yaml_text="figures:\n  availability_years: {first_year: 2024, last_year: 2010}\n",
+        expect=("figures.availability_years: first_year 2024 is after last_year 2010",)),
+    "max_period_not_a_date": Case(
+        yaml_text="thresholds:\n  max_period: '2025-02-30'\n",
+        expect=("thresholds.max_period", "'2025-02-30'", "not a calendar date", "YYYY-MM-DD")),
     "unregistered_source": Case(config=("use_sources=[iom_mmp,no_such_source]",),
                                 expect=("use_sources", "no_such_source", "iom_mmp", "frontex_ibc")),
 }
@@ -85,6 +98,15 @@ def _run_case(name: str, case: Case, tmp: Path) -> Outcome:
     tmp.mkdir(parents=True)
     (tmp / "empty_raw").mkdir()
     configfiles = list(DEMO_CONFIGFILES)
+    if case.drop:
+        merged = {}
+        for f in DEMO_CONFIGFILES:
+            merged.update(yaml.safe_load(Path(f).read_text(encoding="utf-8")))
+        merged = {k: v for k, v in merged.items() if k not in case.drop}
+        for key in ("sources", "country_aliases", "indicators"):  # repo-relative; the case runs elsewhere
+            merged[key] = str(REPO / merged[key])
+        (tmp / "full.yaml").write_text(yaml.safe_dump(merged), encoding="utf-8")
+        configfiles = [str(tmp / "full.yaml")]
     if case.yaml_text is not None:
         (tmp / "bad.yaml").write_text(case.yaml_text, encoding="utf-8")
         configfiles.append(str(tmp / "bad.yaml"))

@@ -73,16 +73,18 @@ def release_dir(snakemake_args: list[str], snakefile_configs=("config/config.yam
     from .config import load_yaml
 
     args, _ = get_argument_parser().parse_known_args(snakemake_args)
+    workdir = Path(args.directory or ".")
     config: dict = {}
-    for path in [*snakefile_configs, *(args.configfile or [])]:
-        update_config(config, load_yaml(path))
+    # Snakemake skips a Snakefile configfile that does not exist (relative to its working directory)
+    for path in [*(p for p in snakefile_configs if (workdir / p).exists()), *(args.configfile or [])]:
+        update_config(config, load_yaml(workdir / path if path in snakefile_configs else path))
     update_config(config, parse_config(args.config or []))
     missing = [k for k in ("out_dir", "release") if not config.get(k)]
     if missing:
         raise MedroutesError(f"no {' or '.join(missing)} in the config files or --config")
     out = Path(str(config["out_dir"]))
     if args.directory and not out.is_absolute():
-        out = Path(args.directory) / out
+        out = workdir / out
     return f"{out}/{config['release']}"
 
 

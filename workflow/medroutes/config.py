@@ -74,6 +74,30 @@ def check_route_labels(routes: dict, registry: dict) -> None:
         raise ConfigError("route labels in config do not add up:\n" + "\n".join(f"  {p}" for p in problems))
 
 
+YEAR_RANGES = ("compare.years", "figures.availability_years", "figures.reconciliation_years")
+
+
+def check_ranges(config: dict) -> None:
+    """What JSON Schema cannot say: each year range runs forwards, and ``thresholds.max_period``
+    is a date that exists (the pattern lets 2025-02-30 through)."""
+    import datetime as dt
+
+    problems = []
+    for key in YEAR_RANGES:
+        first, second = key.split(".")
+        years = config[first][second]
+        if years["first_year"] > years["last_year"]:
+            problems.append(f"{key}: first_year {years['first_year']} is after last_year {years['last_year']}")
+    period = config["thresholds"]["max_period"]
+    try:
+        dt.date.fromisoformat(period)
+    except ValueError:
+        problems.append(f"thresholds.max_period: {period!r} is not a calendar date (expected YYYY-MM-DD, "
+                        "e.g. 2025-12-31)")
+    if problems:
+        raise ConfigError("config values out of range:\n" + "\n".join(f"  {p}" for p in problems))
+
+
 def raw_dir(config: dict) -> Path:
     """The raw-data directory: ``$MEDROUTES_RAW_DIR`` when set and non-empty, else ``config['raw_dir']``."""
     return Path(os.environ.get(RAW_DIR_ENV) or config["raw_dir"])

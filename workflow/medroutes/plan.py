@@ -194,7 +194,15 @@ class Study:
     def load(cls, config: dict, repo: Path, **versions) -> Study:
         """Validate ``config`` and load what it names (files relative to ``repo``); errors are
         :class:`~medroutes.errors.MedroutesError` naming the key or file."""
-        from .config import check_route_labels, command_line_booleans, load_registry, load_yaml, raw_dir, validate
+        from .config import (
+            check_ranges,
+            check_route_labels,
+            command_line_booleans,
+            load_registry,
+            load_yaml,
+            raw_dir,
+            validate,
+        )
         from .errors import MedroutesError
 
         def in_repo(p):
@@ -203,6 +211,7 @@ class Study:
 
         command_line_booleans(config)
         validate(config, "config.schema.yaml", "config")
+        check_ranges(config)
         registry = load_registry(in_repo(config["sources"]))
         unknown = sorted(set(config["use_sources"]) - set(registry))
         if unknown:
