@@ -7,7 +7,8 @@ from medroutes.adapters import iom_mmp
 from medroutes.adapters import read as read_records
 from medroutes.clean import clean
 from medroutes.errors import InputError
-from medroutes.harmonise import harmonise
+from medroutes.harmonise import harmonise, log_route_labels
+from medroutes.harmonise import route_labels as harmonise_labels
 
 from .conftest import FIXTURES, RAW
 
@@ -126,3 +127,24 @@ def test_blank_line_is_rejected_and_row_numbers_stay_true(tmp_path):
     blank = rejects[rejects["raw_row"] == 3].iloc[0]
     assert blank["reason"] == "missing_value"
     assert kept["raw_row"].tolist() == [2, 4, 5]  # the record after the blank line is still row 4 of the file
+
+
+def test_route_labels_count_what_falls_outside_and_name_configured_labels_no_row_carries(config, caplog):
+    """Issue 9, case 6: labels outside the study routes, and a mistyped configured label, are listed and logged."""
+    kept, _, _ = cleaned(XLSX)
+    routes = {**config["routes"], "western_african": {**config["routes"]["western_african"], "source_labels": {
+        "iom_mmp": ["Western Africa / Atlantic route to the Canary Island"]}}}  # the final "s" mistyped
+    with caplog.at_level("INFO", logger="medroutes"):
+        rows = harmonise_labels(kept, iom_mmp.SPEC, "iom_mmp", routes)
+    by_label = {r["raw_label"]: (r["rows"], r["route"], r["status"]) for r in rows}
+    assert by_label["Central Mediterranean"] == (5, "central_mediterranean", "mapped")
+    assert by_label["Sahara Desert crossing"] == (1, None, "outside")
+    assert by_label[None] == (1, None, "outside")  # blank in the raw file
+    assert by_label["Western Africa / Atlantic route to the Canary Islands"] == (2, None, "outside")
+    assert by_label["Western Africa / Atlantic route to the Canary Island"] == (0, "western_african", "not_in_data")
+    assert sum(r["rows"] for r in rows) == len(kept)
+    log_route_labels(rows)
+    assert ("iom_mmp: route label 'Western Africa / Atlantic route to the Canary Island', listed under "
+            "routes.western_african.source_labels, matches no raw row") in caplog.text
+    assert "iom_mmp: route label 'Sahara Desert crossing' outside the study routes, 1 rows (route left null)" \
+        in caplog.text

@@ -121,6 +121,57 @@ def test_the_readme_download_switch_is_accepted(tmp_path):
     assert "is not of type 'boolean'" not in res.stderr
 
 
+def report_table(report: Path, name: str) -> pd.DataFrame:
+    """A CSV result embedded in a Snakemake HTML report (a base64 data URI)."""
+    import base64
+    import io
+
+    found = re.search(rf'"data:text/csv;charset=utf8;filename={re.escape(name)};base64,([A-Za-z0-9+/=]+)"',
+                      report.read_text(encoding="utf-8"))
+    assert found, f"{name} is not in {report}"
+    return pd.read_csv(io.BytesIO(base64.b64decode(found[1])))
+
+
+@pytest.mark.slow
+def test_the_report_shows_every_route_label_outside_the_study_routes(demo_runs, tmp_path):
+    """Issue 9, case 6: a reviewer sees in the report what fell outside the study routes, with row counts."""
+    report = tmp_path / "report.html"
+    res = run_snakemake(demo_runs[1], "--report", str(report))
+    assert res.returncode == 0, res.stderr[-3000:]
+    shown = report_table(report, "route_labels.csv").fillna({"raw_label": "(blank)"})
+    outside = shown[shown["status"] == "outside"]
+    assert {("iom_mmp", "Sahara Desert crossing", 1), ("iom_mmp", "(blank)", 1), ("unhcr_med", "Spain", 93)} <= set(
+        zip(outside["source_id"], outside["raw_label"], outside["rows"], strict=True))
+    assert outside["route"].isna().all()
+    release = demo_runs[1] / "demo-results" / "demo"
+    clean = pd.read_parquet(release / "clean" / "iom_mmp.parquet")
+    assert shown.loc[shown["source_id"] == "iom_mmp", "rows"].sum() == len(clean)
+    assert "route label 'Sahara Desert crossing' outside the study routes, 1 rows" in (
+        release / "logs" / "harmonised" / "iom_mmp.log").read_text()
+
+
+@pytest.mark.slow
+def test_a_configured_route_label_no_raw_row_carries_is_listed_and_logged(tmp_path):
+    """Issue 9, case 6: a mistyped label in routes.<route>.source_labels used to leave its route silently empty."""
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("routes:\n  central_mediterranean:\n    source_labels:\n"
+                    "      frontex_ibc: [Central Mediteranean Route]\n", encoding="utf-8")
+    target = "demo-results/demo/harmonised/route_labels.csv"
+    res = subprocess.run([SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(tmp_path / "wd"), "--cores", "2",
+                          target, "--configfile", *DEMO, str(typo), "--config", f"raw_dir={RAW}"],
+                         capture_output=True, text=True, timeout=600,
+                         env={k: v for k, v in os.environ.items() if k != "MEDROUTES_RAW_DIR"})
+    assert res.returncode == 0, res.stderr[-3000:]
+    table = pd.read_csv(tmp_path / "wd" / target)
+    frontex = table[table["source_id"] == "frontex_ibc"].set_index("raw_label")
+    assert tuple(frontex.loc["Central Mediteranean Route", ["rows", "route", "status"]]) == (
+        0, "central_mediterranean", "not_in_data")
+    assert frontex.loc["Central Mediterranean Route", "status"] == "outside"
+    log = (tmp_path / "wd" / "demo-results" / "demo" / "logs" / "harmonised" / "frontex_ibc.log").read_text()
+    assert ("WARNING medroutes.harmonise: frontex_ibc: route label 'Central Mediteranean Route', listed under "
+            "routes.central_mediterranean.source_labels, matches no raw row") in log
+
+
 def make_plan(target: str, args: str) -> str:
     """The commands ``make <target> ARGS="<args>"`` would run (``make -n``), with this Python's bin."""
     res = subprocess.run(["make", "-n", "-C", str(REPO), target, f"ARGS={args}",

@@ -116,16 +116,38 @@ def harmonise(clean: pd.DataFrame, spec: SourceSpec, source_id: str, routes: dic
     for col in ("ref_area", "counterpart_area"):
         out[col] = out[col].fillna("_U")
     out["freq"] = out["period"].str.len().map(FREQ)
-    unmapped = route_raw_counts(clean, spec, labels)
-    if unmapped:
-        log.info("%s: route labels outside the study routes (route left null): %s", source_id, unmapped)
     return out
 
 
-def route_raw_counts(clean: pd.DataFrame, spec: SourceSpec, labels: dict) -> dict[str, int]:
-    cols = {o.route for o in spec.observations if isinstance(o.route, str)}
-    counts: dict[str, int] = {}
-    for col in sorted(cols):
-        vc = clean[col].fillna("(blank)").value_counts()
-        counts.update({str(k): int(v) for k, v in vc.items() if k not in labels})
-    return dict(sorted(counts.items()))
+ROUTE_LABEL_STATUS = {
+    "mapped": "the raw label maps to the study route in `route`",
+    "outside": "the raw label is listed under no study route: its rows are kept with a null route",
+    "not_in_data": "a label config/config.yaml lists under `route` that no raw row carries (rows = 0): a typo, "
+                   "or the publisher renamed the route",
+}
+
+
+def route_labels(clean: pd.DataFrame, spec: SourceSpec, source_id: str, routes: dict) -> list[dict]:
+    """Every raw route label of one source with its clean-row count and study route, plus every label the
+    config lists for the source that no row carries: what a reviewer checks to see what fell outside."""
+    labels = route_map(routes, source_id)
+    counts: dict = {}
+    for col in sorted({o.route for o in spec.observations if isinstance(o.route, str)}):
+        for label, n in clean[col].astype("string").value_counts(dropna=False).items():
+            label = None if pd.isna(label) or not str(label).strip() else str(label)
+            counts[label] = counts.get(label, 0) + int(n)
+    rows = [{"source_id": source_id, "raw_label": label, "rows": n, "route": labels.get(label),
+             "status": "mapped" if label in labels else "outside"} for label, n in counts.items()]
+    rows += [{"source_id": source_id, "raw_label": label, "rows": 0, "route": code, "status": "not_in_data"}
+             for label, code in labels.items() if label not in counts]
+    return sorted(rows, key=lambda r: (r["raw_label"] is not None, r["raw_label"] or ""))
+
+
+def log_route_labels(rows: list[dict]) -> None:
+    for r in rows:
+        if r["status"] == "outside":
+            log.info("%s: route label %r outside the study routes, %d rows (route left null)",
+                     r["source_id"], r["raw_label"] or "(blank)", r["rows"])
+        elif r["status"] == "not_in_data":
+            log.warning("%s: route label %r, listed under routes.%s.source_labels, matches no raw row",
+                        r["source_id"], r["raw_label"], r["route"])
