@@ -48,7 +48,7 @@ def run(paths, env, sha="f" * 64):
     kept, rejects, ledger = clean(raw, adapter.SPEC, raw_sha256=shas, max_count=10_000_000,
                                   max_period="2025-12-31")
     routes, resolver, indicators = env
-    obs = harmonise(kept, adapter.SPEC, SOURCE, routes, resolver, indicators)
+    obs, _ = harmonise(kept, adapter.SPEC, SOURCE, routes, resolver, indicators)
     return raw, kept, rejects, ledger, obs
 
 
@@ -236,8 +236,8 @@ def test_eu_aggregates_resolve_as_configured_areas_and_nothing_else_does():
     cfg = _yaml("config.yaml")
     kept = clean(read_records(adapter, [FIXTURE]), adapter.SPEC, raw_sha256={})[0]
     indicators = {**_yaml("indicators.yaml")["indicators"], **NEW_INDICATORS}
-    obs = harmonise(kept, adapter.SPEC, SOURCE, cfg["routes"],
-                    CountryResolver(_yaml("country_aliases.yaml"), cfg["areas"]), indicators)
+    obs, _ = harmonise(kept, adapter.SPEC, SOURCE, cfg["routes"],
+                       CountryResolver(_yaml("country_aliases.yaml"), cfg["areas"]), indicators)
     assert {"EU27_2020", "EU28"} <= set(obs["ref_area"])
     areas = {k: v for k, v in cfg["areas"].items() if not k.startswith("EU")}
     with pytest.raises(ResolveError, match=r"'EU27_2020' \(3 rows\).*'EU28' \(2 rows\)"):

@@ -31,7 +31,7 @@ def test_reads_months_modes_and_lineage():
 def test_harmonised_detections(config, resolver, indicators):
     kept, rejects, ledger = clean(read_records(frontex_ibc, [RDA]), frontex_ibc.SPEC, raw_sha256={})
     assert ledger["rows_rejected"] == 0
-    obs = harmonise(kept, frontex_ibc.SPEC, "frontex_ibc", config["routes"], resolver, indicators)
+    obs, _ = harmonise(kept, frontex_ibc.SPEC, "frontex_ibc", config["routes"], resolver, indicators)
     cm = obs[obs["route"] == "central_mediterranean"]
     assert cm.loc[cm["period"].str.startswith("2016"), "value"].sum() == 1200 + 5300 + 900 + 40
     assert set(obs["dimension"]) == {"mode"} and set(obs["category"]) == {"sea", "land"}

@@ -42,7 +42,7 @@ def test_xlsx_clean_keeps_split_incident_adjustments_and_rejects_duplicates():
 
 def test_harmonised_observations(config, resolver, indicators):
     kept, _, _ = cleaned(XLSX)
-    obs = harmonise(kept, iom_mmp.SPEC, "iom_mmp", config["routes"], resolver, indicators)
+    obs, _ = harmonise(kept, iom_mmp.SPEC, "iom_mmp", config["routes"], resolver, indicators)
     breakdown = obs[(obs["indicator"] == "dead_and_missing") & (obs["dimension"] == "cause_of_death")]
     assert breakdown["category"].value_counts()["Drowning"] == 6
     dm = obs[(obs["indicator"] == "dead_and_missing") & (obs["dimension"] == "_T")]

@@ -55,7 +55,7 @@ def _harmonise(kept: pd.DataFrame) -> pd.DataFrame:
     aliases = {**_yaml("country_aliases.yaml"), **PROPOSED_ALIASES}
     indicators = {**_yaml("indicators.yaml")["indicators"], **PROPOSED_INDICATORS}
     return harmonise(kept, adapter.SPEC, SOURCE, config["routes"],
-                     CountryResolver(aliases, config.get("areas")), indicators)
+                     CountryResolver(aliases, config.get("areas")), indicators)[0]
 
 
 @pytest.fixture(scope="module")

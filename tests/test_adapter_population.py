@@ -41,7 +41,7 @@ def run(paths, env, sha="a" * 64):
     kept, rejects, ledger = clean(raw, adapter.SPEC, raw_sha256={f: sha for f in raw["raw_file"].unique()},
                                   max_count=10_000_000, max_period="2025-12-31")
     routes, resolver, indicators = env
-    return raw, kept, rejects, ledger, harmonise(kept, adapter.SPEC, SOURCE, routes, resolver, indicators)
+    return raw, kept, rejects, ledger, harmonise(kept, adapter.SPEC, SOURCE, routes, resolver, indicators)[0]
 
 
 def test_read_layout_quirks():

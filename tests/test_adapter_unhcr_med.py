@@ -51,7 +51,7 @@ def run(paths, config):
     kept, rejects, ledger = clean(raw, unhcr_med.SPEC, raw_sha256=_sha(paths),
                                   max_count=config["thresholds"]["max_count"],
                                   max_period=config["thresholds"]["max_period"])
-    obs = harmonise(kept, unhcr_med.SPEC, SID, config["routes"], config["resolver"], config["indicators"])
+    obs, _ = harmonise(kept, unhcr_med.SPEC, SID, config["routes"], config["resolver"], config["indicators"])
     return raw, kept, rejects, ledger, obs
 
 

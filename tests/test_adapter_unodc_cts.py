@@ -27,7 +27,7 @@ def cleaned(path=XLSX):
 def observations(config, resolver, indicators):
     kept, _, _ = cleaned()
     return harmonise(kept, unodc_cts.SPEC, "unodc_cts", config["routes"], resolver,
-                     {**indicators, **NEW_INDICATORS})
+                     {**indicators, **NEW_INDICATORS})[0]
 
 
 def test_banner_rows_header_on_row_3_and_lineage():

@@ -7,7 +7,7 @@ from medroutes.adapters import read as read_records
 from medroutes.adapters import unodc_glotip
 from medroutes.clean import clean
 from medroutes.errors import InputError, ResolveError
-from medroutes.harmonise import harmonise
+from medroutes.harmonise import OBS_KEY, harmonise
 from medroutes.resolve import CountryResolver
 
 from .conftest import FIXTURES, RAW
@@ -48,7 +48,7 @@ def glotip_resolver(config):
 def observations(config, glotip_resolver, indicators):
     kept, _, _ = cleaned()
     return harmonise(kept, unodc_glotip.SPEC, "unodc_glotip", config["routes"], glotip_resolver,
-                     {**indicators, **NEW_INDICATORS})
+                     {**indicators, **NEW_INDICATORS})[0]
 
 
 def test_banner_rows_and_bad_dimension_tag_are_read_with_lineage():
@@ -196,3 +196,35 @@ def test_empty_or_corrupt_file_is_a_clear_error(tmp_path, content):
 def test_fixtures_stay_small():
     assert XLSX.stat().st_size < 20_000
     assert zipfile.is_zipfile(XLSX)
+
+
+def test_two_spellings_of_one_citizenship_are_one_observation_not_two(config, glotip_resolver, indicators):
+    """Issue 9, case 8: UNODC's "Nationals" and "Solomon Islands" rows both became counterpart SLB, so a sum
+    by counterpart counted them twice. The repeat is now a reject the ledger counts; a disagreeing one keeps
+    neither row."""
+    kept, _, _ = cleaned()
+    own = kept[kept["raw_row"] == 14]  # ITA, citizenship "Nationals" -> ITA, 9 victims in 2017
+    same = own.assign(citizenship="Italy", raw_row=900, raw_ref="data_glotip_1!row 900")
+    other = kept[kept["raw_row"] == 17]  # ESP, MARRUECOS, 31
+    differs = other.assign(citizenship="Morocco", value=32, raw_row=901, raw_ref="data_glotip_1!row 901")
+    obs, rejects = harmonise(pd.concat([kept, same, differs], ignore_index=True), unodc_glotip.SPEC,
+                             "unodc_glotip", config["routes"], glotip_resolver, {**indicators, **NEW_INDICATORS})
+    assert not obs.duplicated(OBS_KEY).any()
+    assert (obs.loc[(obs["ref_area"] == "ITA") & (obs["counterpart_area"] == "ITA"), "raw_row"].tolist() == [14])
+    assert not ((obs["ref_area"] == "ESP") & (obs["counterpart_area"] == "MAR") & (obs["period"] == "2016")).any()
+    by_row = rejects.set_index("raw_row")
+    assert by_row.loc[900, "reason"] == "duplicate_observation"
+    assert "counterpart 'Italy' harmonises to the same observation as" in by_row.loc[900, "detail"]
+    assert "with the same value: counted once" in by_row.loc[900, "detail"]
+    assert set(by_row.index[by_row["reason"] == "conflicting_observations"]) == {17, 901}
+    assert "value 32.0 (status A) against 31.0 (status A): neither is kept" in by_row.loc[901, "detail"]
+    assert len(obs) + len(rejects) == len(kept) + 2  # nothing lost: every observation kept or rejected
+
+
+def test_rows_the_harmonised_codes_merge_stay_distinct_by_their_own_labels(observations):
+    """Issue 9, case 8: categories merged into _O keep their own text, so they are not taken for repeats."""
+    assert not observations.duplicated(OBS_KEY).any()
+    other = observations[observations["counterpart_area"] == "_O"]
+    assert (other["counterpart_label"] != "_T").all()
+    named = ~observations["counterpart_area"].isin(["_O", "_U"])
+    assert (observations.loc[named, "counterpart_label"] == "_T").all()

@@ -7,6 +7,8 @@ each value back to its raw file, checksum and row.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pyarrow as pa
 
@@ -22,12 +24,15 @@ OBS_SCHEMA = described(pa.schema([
     pa.field("source_id", pa.string(), nullable=False),
     pa.field("indicator", pa.string(), nullable=False),
     pa.field("route", pa.string()),
+    pa.field("route_label", pa.string(), nullable=False),
     pa.field("ref_area", pa.string(), nullable=False),
     pa.field("counterpart_area", pa.string(), nullable=False),
+    pa.field("counterpart_label", pa.string(), nullable=False),
     pa.field("sex", pa.string(), nullable=False),
     pa.field("age", pa.string(), nullable=False),
     pa.field("dimension", pa.string(), nullable=False),
     pa.field("category", pa.string(), nullable=False),
+    pa.field("event_id", pa.string(), nullable=False),
     pa.field("period", pa.string(), nullable=False),
     pa.field("freq", pa.string(), nullable=False),
     pa.field("value", pa.float64()),
@@ -42,20 +47,29 @@ OBS_SCHEMA = described(pa.schema([
     "source_id": "registry id of the source (config/sources.yaml)",
     "indicator": "indicator code (config/indicators.yaml)",
     "route": "study route: central_mediterranean, western_mediterranean, western_african; null = not a study route",
+    "route_label": "the route as the source names it (several may map to one study route, or to none); "
+                   "_U blank in the source, _T the source has no route",
     "ref_area": "ISO 3166-1 alpha-3 of the reporting/observing country, or an area code (config areas)",
     "counterpart_area": "ISO3 of citizenship or origin; _T total, _U unknown, _O other",
+    "counterpart_label": "the source's own citizenship text where counterpart_area is _O or _U, which gather "
+                         "several of its categories (e.g. 'Other Asia'); _T otherwise",
     "sex": "F female, M male, _O other, _T total, _U unknown",
     "age": "adult, child, _T total, _U unknown",
     "dimension": "name of any further breakdown (e.g. mode, form_of_exploitation, cause_of_death); _T none",
     "category": "category within `dimension` (e.g. sea, sexual_exploitation); _T none or total",
+    "event_id": "the source's id of the event observed, for sources of one record per event (IOM incident id); "
+                "_T otherwise",
     "period": "time period: YYYY, YYYY-MM or YYYY-MM-DD",
     "freq": "A annual, M monthly, D daily",
     "value": "the observed number, in `unit`; null only where obs_status is C (suppressed)",
     "unit": "persons, detections, incidents, offences, per_100k",
     "obs_status": "A normal, B break in series, C suppressed (<5), D definition differs, E estimated, P provisional",
 }, "harmonised observations")
-OBS_KEY = ["source_id", "indicator", "route", "ref_area", "counterpart_area", "sex", "age",
-           "dimension", "category", "period", "raw_file", "raw_row"]
+# What one observation is about: unique within a source (see dedupe); lineage is not part of it.
+OBS_KEY = ["source_id", "indicator", "route", "route_label", "ref_area", "counterpart_area", "counterpart_label",
+           "sex", "age", "dimension", "category", "event_id", "period"]
+LINEAGE = ["raw_file", "raw_sha256", "raw_row", "raw_ref"]
+AGGREGATE_AREAS = ("_O", "_U")  # codes that gather several of a source's categories
 FREQ = {4: "A", 7: "M", 10: "D"}
 
 
@@ -74,6 +88,11 @@ def _take(df: pd.DataFrame, ref) -> pd.Series:
     return df[ref].astype("string")
 
 
+def _label(raw: pd.Series) -> pd.Series:
+    """A source's own label as a key value: blank is _U (unknown)."""
+    return raw.where(~raw.str.strip().fillna("").eq(""), "_U")
+
+
 def check_indicators(spec: SourceSpec, source_id: str, indicators: dict) -> None:
     """Every indicator a source emits is in the code list, with the code list's unit."""
     for obs in spec.observations:
@@ -87,7 +106,8 @@ def check_indicators(spec: SourceSpec, source_id: str, indicators: dict) -> None
 
 
 def harmonise(clean: pd.DataFrame, spec: SourceSpec, source_id: str, routes: dict,
-              resolver: CountryResolver, indicators: dict) -> pd.DataFrame:
+              resolver: CountryResolver, indicators: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(observations, rejects)`` of one source's clean table; see :func:`dedupe` for the rejects."""
     check_indicators(spec, source_id, indicators)
     labels = route_map(routes, source_id)
     parts = []
@@ -96,27 +116,90 @@ def harmonise(clean: pd.DataFrame, spec: SourceSpec, source_id: str, routes: dic
         value = (pd.Series(float(obs.value.value), index=rows.index) if isinstance(obs.value, Lit)
                  else rows[obs.value].astype("Float64"))
         route_raw = _take(rows, obs.route) if obs.route is not None else pd.Series(pd.NA, index=rows.index)
+        counterpart_raw = _take(rows, obs.counterpart_area)
+        counterpart = resolver.series(counterpart_raw, source=source_id, column=str(obs.counterpart_area))
+        area_raw = _take(rows, obs.ref_area)
         part = pd.DataFrame({
             "source_id": source_id,
             "indicator": obs.indicator,
             "route": route_raw.map(labels).astype("string"),
-            "ref_area": resolver.series(_take(rows, obs.ref_area), source=source_id, column=str(obs.ref_area)),
-            "counterpart_area": resolver.series(_take(rows, obs.counterpart_area), source=source_id,
-                                                column=str(obs.counterpart_area)),
+            "route_label": "_T" if obs.route is None else _label(route_raw),
+            "ref_area": resolver.series(area_raw, source=source_id, column=str(obs.ref_area)),
+            "counterpart_area": counterpart,
+            "counterpart_label": _label(counterpart_raw).where(counterpart.isin(AGGREGATE_AREAS)
+                                                               | counterpart.isna(), "_T"),
             "sex": _take(rows, obs.sex), "age": _take(rows, obs.age),
             "dimension": _take(rows, obs.dimension), "category": _take(rows, obs.category),
+            "event_id": _take(rows, spec.event_id) if spec.event_id else "_T",
             "period": _take(rows, obs.period),
             "value": value, "unit": obs.unit, "obs_status": _take(rows, obs.obs_status),
             "raw_file": rows["raw_file"], "raw_sha256": rows["raw_sha256"],
             "raw_row": rows["raw_row"], "raw_ref": rows["raw_ref"],
+            # the areas as the source wrote them, for dedupe's messages only (not written)
+            "_areas_raw": "ref_area " + area_raw.fillna("").map(repr) + ", counterpart "
+                          + counterpart_raw.fillna("").map(repr),
         })
         parts.append(part)
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OBS_SCHEMA.names)
+    out = (pd.concat(parts, ignore_index=True) if parts
+           else pd.DataFrame(columns=[*OBS_SCHEMA.names, "_areas_raw"]))
     # An area the source leaves blank is unknown, not dropped.
     for col in ("ref_area", "counterpart_area"):
         out[col] = out[col].fillna("_U")
     out["freq"] = out["period"].str.len().map(FREQ)
-    return out
+    return dedupe(out)
+
+
+DEDUPE_REASONS = {
+    "duplicate_observation": "the same observation (every OBS_KEY column) as an earlier raw row, with the same "
+                             "value and status: two spellings of one area, counted once (the first row is kept)",
+    "conflicting_observations": "the same observation as another raw row with a different value or status: "
+                                "neither is kept, since the source does not say which is right",
+}
+
+
+def dedupe(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(kept, rejects)``: the observation key (``OBS_KEY``, lineage excluded) made unique within a source.
+
+    Several raw rows can harmonise to one observation, e.g. UNODC's "Nationals" and "Solomon Islands"
+    rows of the Solomon Islands both become counterpart SLB: summing by counterpart would count them
+    twice. Repeats with one value and status keep their first raw row; repeats that disagree keep none.
+    Each row left out is a reject (``DEDUPE_REASONS``), counted in the ledger."""
+    from .clean import REJECTS_SCHEMA
+
+    obs = obs.sort_values(["raw_file", "raw_row"], kind="mergesort")
+    keys = obs[OBS_KEY].astype("string").fillna("(null)")  # never NUL: pandas' string hashing stops at one
+    repeated = keys.duplicated(keep=False)
+    reason = pd.Series(pd.NA, index=obs.index, dtype="string")
+    detail = pd.Series(pd.NA, index=obs.index, dtype="string")
+    group_of = pd.Series(["\x1f".join(k) for k in keys[repeated].itertuples(index=False)],
+                         index=keys.index[repeated], dtype=object)
+    for _, group in obs[repeated].groupby(group_of, sort=False):
+        first = group.iloc[0]
+        agree = (group["value"].astype("string").fillna("").nunique() == 1
+                 and group["obs_status"].nunique() == 1)
+        for i, row in (group.iloc[1:] if agree else group).iterrows():
+            other = first if agree else group.drop(index=i).iloc[0]
+            reason[i] = "duplicate_observation" if agree else "conflicting_observations"
+            detail[i] = (f"{row['indicator']} for {row['ref_area']}, counterpart {row['counterpart_area']}, "
+                         f"{row['period']}: {row['_areas_raw']} harmonises to the same observation as "
+                         f"{other['raw_ref']} ({other['_areas_raw']})"
+                         + (", with the same value: counted once" if agree else
+                            f", value {_text(row)} against {_text(other)}: neither is kept"))
+    out = reason.notna()
+    rejected = obs[out]
+    rejects = pd.DataFrame({
+        **{c: rejected[c] for c in LINEAGE}, "reason": reason[out], "column": ",".join(OBS_KEY),
+        "value": [",".join(str(v) for v in k) for k in keys[out].itertuples(index=False)],
+        "detail": detail[out],
+        "record": [json.dumps({c: (None if pd.isna(v) else v) for c, v in r.items()}, ensure_ascii=False,
+                              sort_keys=True, default=str)
+                   for r in rejected[[c for c in OBS_SCHEMA.names if c not in LINEAGE]].to_dict("records")],
+    }, columns=REJECTS_SCHEMA.names)
+    return obs[~out].drop(columns="_areas_raw"), rejects
+
+
+def _text(row) -> str:
+    return f"{'blank' if pd.isna(row['value']) else row['value']} (status {row['obs_status']})"
 
 
 ROUTE_LABEL_STATUS = {

@@ -84,6 +84,9 @@ class SourceSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # identifies a record; a second record with the same key is a duplicate
     observations: tuple[Observation, ...] = field(default_factory=tuple)
+    # the column identifying an event when each record is one (an IOM incident): two events' observations
+    # are distinct even where every other observation column agrees
+    event_id: str | None = None
 
     @property
     def names(self) -> list[str]:

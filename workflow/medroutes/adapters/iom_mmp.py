@@ -83,6 +83,7 @@ SPEC = SourceSpec(
         Column("source_quality", "count", description="IOM source quality, 1 (low) to 5 (high)"),
     ),
     key=("incident_id",),
+    event_id="incident_id",
     observations=tuple(
         Observation(indicator=ind, value=col, unit="persons", period="period",
                     ref_area="country_of_incident", route="route",
