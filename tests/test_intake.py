@@ -9,6 +9,8 @@ import pytest
 from medroutes.errors import IntakeError
 from medroutes.intake import CHUNK, check_all, check_file, download, provenance, read_pinned
 
+from .conftest import RAW
+
 PAYLOAD = b"route,n\nCentral Mediterranean Route,3\n"
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
@@ -202,3 +204,22 @@ def test_a_raw_file_edited_after_intake_stops_its_clean_step(tmp_path, monkeypat
         run("clean/source")
     assert pinned in str(err.value) and edited in str(err.value) and "changed after intake" in str(err.value)
     assert not (tmp_path / study.release_dir / "clean" / "population.parquet").exists()
+
+
+def test_an_xlsx_that_inflates_out_of_proportion_is_refused_before_parsing(tmp_path):
+    """Issue 9, case 9: a zip bomb stops with a named error, before the workbook reader sees it."""
+    import io
+    import zipfile
+
+    from medroutes.adapters._common import check_zip_ratio
+    from medroutes.errors import InputError
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (8 << 20))  # 8 MiB of one byte: packs ~1000x
+    path = tmp_path / "bomb.xlsx"
+    with pytest.raises(InputError, match=r"part 'xl/worksheets/sheet1.xml' unpacks [\d,]+x .* over the 100x "
+                                         r"limit \(a zip bomb\?\); not parsed"):
+        check_zip_ratio(path, buf.getvalue())
+    check_zip_ratio(path, (RAW / "unodc_glotip" / "data_glotip.xlsx").read_bytes())  # a real layout passes
