@@ -81,3 +81,20 @@ def test_duplicate_under_a_multi_column_key_names_every_key_value():
     assert ledger["rows_kept"] == 2
     row = rejects.iloc[0]
     assert (row["reason"], row["column"], row["value"]) == ("conflicting_duplicate", "route,period", "CM,2016-01")
+
+
+def test_a_huge_rejected_cell_is_stored_cut_with_a_marker():
+    """Issue 9, case 9: a 100 MB line used to be stored whole in the rejects' value and record."""
+    from medroutes.clean import REJECT_CELL_MAX, truncate
+
+    huge = "9" * 50_000
+    cut = truncate(huge)
+    assert cut.startswith("9" * REJECT_CELL_MAX) and cut.endswith("… [truncated: 50,000 characters, see the raw row]")
+    assert len(cut) < REJECT_CELL_MAX + 60
+    assert truncate("short") == "short" and truncate(None) is None
+    _, rejects, ledger = run([("a", "2016", "1" * 5_000_000, None, None)], max_period="2025-12-31",
+                             max_count=1_000_000)  # a 5 MB count cell
+    assert ledger["rows_rejected"] == 1
+    for col in ("value", "record"):
+        assert len(rejects.iloc[0][col]) < REJECT_CELL_MAX + 60
+        assert "[truncated: " in rejects.iloc[0][col]

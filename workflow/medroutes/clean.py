@@ -32,9 +32,10 @@ REJECTS_SCHEMA = described(pa.schema([
     **LINEAGE_DOCS,
     "reason": "rejection reason code",
     "column": "column whose value caused the rejection (comma-joined key columns for duplicates)",
-    "value": "the rejected value, as text",
+    "value": "the rejected value, as text (cut to 1,000 characters, marked '… [truncated: N characters, see "
+             "the raw row]')",
     "detail": "what is wrong, in words",
-    "record": "the rejected raw record, as JSON",
+    "record": "the rejected raw record, as JSON (cut like `value`)",
 }, "rejects")
 
 _PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -154,9 +155,21 @@ def clean(raw: pd.DataFrame, spec: SourceSpec, *, raw_sha256: dict[str, str],
     # a duplicate names its key columns "a,b,c": give the key's values in the same order
     rejects["value"] = [None if pd.isna(c) else ",".join(str(raw.loc[i, k]) for k in str(c).split(","))
                         for i, c in column[rejected].items()]
+    for col in ("value", "record"):  # one huge raw cell must not make the rejects table huge
+        rejects[col] = rejects[col].map(truncate)
 
     ledger = check_row_counts(n_in, len(kept), rejects["reason"])
     return kept, rejects, ledger
+
+
+REJECT_CELL_MAX = 1000  # characters of a raw value or record a reject keeps; the raw row has the rest
+
+
+def truncate(text):
+    """``text`` cut to ``REJECT_CELL_MAX`` characters, with a marker saying how long it was."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)) or len(text) <= REJECT_CELL_MAX:
+        return text
+    return f"{text[:REJECT_CELL_MAX]}… [truncated: {len(text):,} characters, see the raw row]"
 
 
 def check_row_counts(rows_in: int, rows_kept: int, reasons: pd.Series) -> dict:
