@@ -245,11 +245,15 @@ def wait_for_stall(proc: subprocess.Popen, signal_file: Path, timeout: float = R
 
 
 def poll_and_kill(proc: subprocess.Popen, release: Path, *, delay: float, started: float, old_temps: set[str],
-                  sig: int = signal.SIGKILL, log_globs=PARQUET_JOB_LOGS, timeout: float = RUN_TIMEOUT) -> str | None:
+                  sig: int = signal.SIGKILL, log_globs=PARQUET_JOB_LOGS, timeout: float = RUN_TIMEOUT,
+                  workdir: Path | None = None) -> str | None:
     """Signal the run when a new Parquet temp file appears (a write is under way), or ``delay`` s after
-    a log of a Parquet-writing rule is (re)written (such a job has started). None if the run ends first."""
+    a log of a Parquet-writing rule is (re)written (such a job has started), provided a job is still in
+    flight then (``workdir``'s incomplete markers; on a fast machine a job may end within the delay, and a
+    signal between jobs tests nothing): else wait for the next log. None if the run ends first."""
     deadline = time.monotonic() + timeout
     log_seen: tuple[float, str] | None = None
+    used: set[str] = set()
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             return None
@@ -262,10 +266,15 @@ def poll_and_kill(proc: subprocess.Popen, release: Path, *, delay: float, starte
         if log_seen is None:
             for g in log_globs:
                 for p in release.glob(g):
+                    rel = p.relative_to(release).as_posix()
                     with contextlib.suppress(FileNotFoundError):
-                        if p.stat().st_mtime >= started:
-                            log_seen = (now, p.relative_to(release).as_posix())
+                        if rel not in used and p.stat().st_mtime >= started:
+                            log_seen = (now, rel)
         elif now - log_seen[0] >= delay:
+            if workdir is not None and not incomplete_outputs(workdir):
+                used.add(log_seen[1])  # that job has already ended
+                log_seen = None
+                continue
             kill_group(proc, sig)
             return f"{delay:g} s after {log_seen[1]} was written"
         time.sleep(0.005)
@@ -392,7 +401,7 @@ def kill_cycle(root: Path, *, release_rel: Path, cmd_for, stall_on: str = "rejec
                                     stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 trigger = poll_and_kill(proc, cycle.release, delay=delay, started=started, old_temps=old_temps,
-                                        sig=sig)
+                                        sig=sig, workdir=workdir)
             finally:
                 if proc.poll() is None:
                     kill_group(proc)
