@@ -11,6 +11,7 @@ import yaml
 from .errors import ConfigError
 
 RAW_DIR_ENV = "MEDROUTES_RAW_DIR"
+RESTRICTED_DIR_ENV = "MEDROUTES_RESTRICTED_DIR"
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 
@@ -117,3 +118,35 @@ def load_registry(path) -> dict[str, dict]:
     if dupes:
         raise ConfigError(f"{path}: source ids registered twice: {dupes}")
     return {s["id"]: s for s in data["sources"]}
+
+
+def restricted_raw_dir(config: dict) -> Path:
+    """Where data holders' files are: ``$MEDROUTES_RESTRICTED_DIR`` when set, else ``restricted.raw_dir``."""
+    return Path(os.environ.get(RESTRICTED_DIR_ENV) or config["restricted"]["raw_dir"])
+
+
+def is_restricted(entry: dict) -> bool:
+    return entry.get("access", "public") == "restricted"
+
+
+def apply_overlay(registry: dict[str, dict], path) -> dict[str, dict]:
+    """The registry with the local overlay's pins (``restricted.overlay``) on its restricted sources.
+
+    The overlay is git-ignored and optional: absent, no restricted source is supplied. It may only pin
+    files of registered restricted sources, so a local file can never change what a public source reads."""
+    path = Path(path)
+    if not path.is_file():
+        return registry
+    data = load_yaml(path)
+    validate(data, "overlay.schema.yaml", str(path))
+    out = dict(registry)
+    for entry in data["sources"]:
+        sid = entry["id"]
+        if sid not in registry:
+            raise ConfigError(f"{path}: pins files of {sid!r}, which is not a registered source; restricted "
+                              f"sources: {sorted(k for k, v in registry.items() if is_restricted(v))}")
+        if not is_restricted(registry[sid]):
+            raise ConfigError(f"{path}: pins files of {sid!r}, a public source; the overlay pins only restricted "
+                              "sources (a public source's files are pinned in the registry)")
+        out[sid] = {**registry[sid], "files": entry["files"]}
+    return out

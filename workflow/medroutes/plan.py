@@ -12,7 +12,13 @@ as literals at its top level:
   a notebook: its HTML page);
 - ``CONFIG``: the config keys it reads (dotted; ``@``-names are loaded code lists, see CONTEXT);
 - optionally ``RULE`` (the rule name), ``REPORT`` (output name -> [caption, category]), ``ADAPTER``
-  (its code includes the source's adapter), ``LOCAL`` (runs in the main Snakemake process);
+  (its code includes the source's adapter), ``LOCAL`` (runs in the main Snakemake process),
+  ``EVIDENCE`` (a restricted evidence type: the step runs only when a source of that type is supplied);
+
+Restricted outputs (``restricted/<dir>/<name>.<ext>``, built by ``steps/restricted/<dir>/<name>.py``) are
+written to ``<restricted.out_dir>/<release>/<dir>/...``, outside the public release; only the steps under
+``steps/protected/`` (disclosure control) may read them into a public output. An input
+``restricted:<evidence>`` is every pinned file of the supplied restricted sources of that type.
 
 and, for datasets, ``SCHEMA`` and ``KEY``; and one function ``build(step)``. This module reads those
 literals with ``ast`` and never imports a step, so the Snakefile parses without pandas.
@@ -29,7 +35,8 @@ from . import codebase
 
 STEPS_DIR = codebase.PACKAGE_DIR / "steps"
 WILDCARDS = {"source": "source", "country": "country"}  # module name -> wildcard it stands for
-LITERALS = ("INPUTS", "OUTPUTS", "CONFIG", "RULE", "REPORT", "ADAPTER", "LOCAL")
+LITERALS = ("INPUTS", "OUTPUTS", "CONFIG", "RULE", "REPORT", "ADAPTER", "LOCAL", "EVIDENCE")
+RESTRICTED = "restricted/"  # release-relative prefix of the restricted working outputs
 # Each stage's rule-name prefix and log folder, where they differ from the output folder.
 RULE_PREFIX = {"compare": "compare_", "figures": "figure_", "notebooks": "notebook_"}
 FIGURE_FORMATS = ("pdf", "png", "svg", "csv")
@@ -48,6 +55,11 @@ class Step:
     report: dict[str, list[str]] = field(default_factory=dict)
     adapter: bool = False
     local: bool = False
+    evidence: str | None = None
+
+    @property
+    def restricted(self) -> bool:
+        return self.name.startswith(RESTRICTED)
 
     @property
     def stage(self) -> str:
@@ -63,11 +75,17 @@ class Step:
 
     @property
     def log(self) -> str:
-        return f"logs/{self.name if not self.wildcard else f'{self.stage}/{{{self.wildcard}}}'}.log"
+        """Release-relative log path; a restricted step's log stays in the restricted folder (its
+        warnings name restricted values)."""
+        name = self.name if not self.wildcard else f"{self.stage}/{{{self.wildcard}}}"
+        if self.restricted:
+            return f"{RESTRICTED}logs/{name.removeprefix(RESTRICTED)}.log"
+        return f"logs/{name}.log"
 
     @property
     def benchmark(self) -> str:
-        return "benchmarks/" + self.log.removeprefix("logs/").removesuffix(".log") + ".tsv"
+        prefix, _, rest = self.log.rpartition("logs/")
+        return f"{prefix}benchmarks/{rest.removesuffix('.log')}.tsv"
 
     @property
     def is_dataset(self) -> bool:
@@ -107,13 +125,17 @@ def _step(path: Path) -> Step:
     outputs = lit.get("OUTPUTS") or _default_outputs(stage, out_stem)
     for out in outputs.values():
         expected = f"{stage}/{out_stem}" if stage else out_stem
+        # a protected step keeps its audit (true values) beside its restricted inputs
+        if rel.startswith("protected/") and out.startswith(RESTRICTED):
+            out = out.removeprefix(RESTRICTED)
         if not (out == expected or out.startswith(expected + ".")):
             raise ValueError(f"{path}: output {out!r} is not at this module's address ({expected}.*)")
     doc = ast.get_docstring(tree) or ""
     return Step(name=rel, module=codebase.module_name(path), path=path,
                 rule=lit.get("RULE") or (stage if wild else RULE_PREFIX.get(stage, "") + stem), description=doc,
                 inputs=dict(lit.get("INPUTS", {})), outputs=dict(outputs), config=tuple(lit.get("CONFIG", ())),
-                report=dict(lit.get("REPORT", {})), adapter=bool(lit.get("ADAPTER")), local=bool(lit.get("LOCAL")))
+                report=dict(lit.get("REPORT", {})), adapter=bool(lit.get("ADAPTER")), local=bool(lit.get("LOCAL")),
+                evidence=lit.get("EVIDENCE"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -187,6 +209,8 @@ class Study:
     indicators: dict
     raw_dir: Path
     repo: Path
+    restricted_raw_dir: Path = Path("data/restricted")
+    codebook: dict = field(default_factory=dict)
     code_version: str = "unknown"
     packages: dict = field(default_factory=dict)
 
@@ -195,12 +219,14 @@ class Study:
         """Validate ``config`` and load what it names (files relative to ``repo``); errors are
         :class:`~medroutes.errors.MedroutesError` naming the key or file."""
         from .config import (
+            apply_overlay,
             check_ranges,
             check_route_labels,
             command_line_booleans,
             load_registry,
             load_yaml,
             raw_dir,
+            restricted_raw_dir,
             validate,
         )
         from .errors import MedroutesError
@@ -212,14 +238,22 @@ class Study:
         command_line_booleans(config)
         validate(config, "config.schema.yaml", "config")
         check_ranges(config)
-        registry = load_registry(in_repo(config["sources"]))
+        # the overlay is the user's own file, beside their config: relative to the working directory
+        registry = apply_overlay(load_registry(in_repo(config["sources"])), config["restricted"]["overlay"])
         unknown = sorted(set(config["use_sources"]) - set(registry))
         if unknown:
             raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "
                                  f"registered: {sorted(registry)}")
         check_route_labels(config["routes"], registry)
+        restricted_in_use = sorted(set(config["use_sources"]) & {k for k, v in registry.items()
+                                                                  if v.get("access") == "restricted"})
+        if restricted_in_use:
+            raise MedroutesError(f"use_sources names restricted sources {restricted_in_use}: a restricted source "
+                                 "is never run as a public one; it is read when its files are pinned in "
+                                 "restricted.overlay")
         return cls(config, registry, load_yaml(in_repo(config["country_aliases"])),
-                   load_yaml(in_repo(config["indicators"]))["indicators"], raw_dir(config), Path(repo), **versions)
+                   load_yaml(in_repo(config["indicators"]))["indicators"], raw_dir(config), Path(repo),
+                   restricted_raw_dir(config), load_yaml(in_repo(config["codebook"])), **versions)
 
     @property
     def sources(self) -> list[str]:
@@ -234,6 +268,37 @@ class Study:
         return f"{self.config['out_dir']}/{self.config['release']}"
 
     @property
+    def restricted_dir(self) -> str:
+        return restricted_release_dir(self.config)
+
+    def path(self, rel: str) -> str:
+        """Where release-relative output ``rel`` lives (restricted ones outside the public release)."""
+        if rel.startswith(RESTRICTED):
+            return f"{self.restricted_dir}/{rel.removeprefix(RESTRICTED)}"
+        return f"{self.release_dir}/{rel}"
+
+    @property
+    def restricted_sources(self) -> list[str]:
+        """Every registered restricted source, in registry order (supplied or not)."""
+        return [sid for sid, e in self.registry.items() if e.get("access") == "restricted"]
+
+    @property
+    def supplied(self) -> dict[str, bool]:
+        """Restricted source -> whether its files are pinned in the local overlay."""
+        return {sid: bool(self.registry[sid]["files"]) for sid in self.restricted_sources}
+
+    def supplied_of(self, evidence: str) -> list[str]:
+        return [sid for sid in self.restricted_sources if self.supplied[sid]
+                and self.registry[sid].get("evidence") == evidence]
+
+    def active(self, step_: Step) -> bool:
+        return step_.evidence is None or bool(self.supplied_of(step_.evidence))
+
+    def steps(self) -> list[Step]:
+        """The steps this run has: every step, less those of restricted evidence nobody supplied."""
+        return [s for s in steps() if self.active(s)]
+
+    @property
     def source_adapters(self) -> dict[str, str]:
         return {sid: self.registry[sid]["adapter"] for sid in self.sources}
 
@@ -241,7 +306,8 @@ class Study:
         from .intake import raw_path
 
         src = self.registry[source]
-        return [str(raw_path(self.raw_dir, src["id"], f)) for f in src["files"]]
+        folder = self.restricted_raw_dir if src.get("access") == "restricted" else self.raw_dir
+        return [str(raw_path(folder, src["id"], f)) for f in src["files"]]
 
     def value(self, key: str, wildcards: dict):
         """A declared CONFIG value: a dotted config key (``{country}`` filled in), or an ``@``-name."""
@@ -250,6 +316,16 @@ class Study:
                    "@code_version": self.code_version, "@packages": self.packages}
         if key == "@source":
             return self.registry[wildcards["source"]]
+        if key.startswith("@supplied:"):  # the supplied restricted sources of one evidence type
+            return [self.registry[sid] for sid in self.supplied_of(key.removeprefix("@supplied:"))]
+        if key == "@codebook":
+            return self.codebook
+        if key == "@registry":
+            return list(self.registry.values())
+        if key == "@supplied":
+            return self.supplied
+        if key == "@restricted_raw_dir":
+            return str(self.restricted_raw_dir)
         if key in special:
             return special[key]
         value = self.config
@@ -261,7 +337,7 @@ class Study:
         return {key: self.value(key, wildcards) for key in step_.config}
 
     def _expand(self, pattern: str, wildcards: dict) -> str | list[str]:
-        path = f"{self.release_dir}/{pattern}"
+        path = self.path(pattern)
         # a wildcard that is not the job's own means every source / every country
         if "{source}" in pattern and "source" not in wildcards:
             return [path.replace("{source}", s) for s in self.sources]
@@ -274,37 +350,48 @@ class Study:
         for name, pattern in step_.inputs.items():
             if pattern == "raw:{source}":
                 out[name] = self.raw_files(wildcards["source"])
+            elif pattern.startswith("restricted:"):
+                out[name] = [p for sid in self.supplied_of(pattern.removeprefix("restricted:"))
+                             for p in self.raw_files(sid)]
             elif pattern.startswith("repo:"):
                 out[name] = str(self.repo / pattern.removeprefix("repo:"))
             elif pattern == "@outputs":
-                out[name] = self.outputs_of(exclude=(step_.name,))
+                out[name] = self.outputs_of(exclude=(step_.name,), public=True)
             else:
                 out[name] = self._expand(pattern, wildcards)
         return out
 
     def outputs(self, step_: Step, wildcards: dict) -> dict[str, str]:
-        return {name: f"{self.release_dir}/{p}".format(**wildcards) for name, p in step_.outputs.items()}
+        return {name: self.path(p).format(**wildcards) for name, p in step_.outputs.items()}
 
     def wildcards_of(self, step_: Step) -> list[dict]:
         return {"source": [{"source": s} for s in self.sources],
                 "country": [{"country": c} for c in self.countries]}.get(step_.wildcard, [{}])
 
-    def outputs_of(self, stage: str | None = None, exclude=()) -> list[str]:
-        """Every output path of the steps (of one stage), expanded over sources and countries."""
-        return [p for s in steps() if (stage is None or s.stage == stage) and s.name not in exclude
-                for w in self.wildcards_of(s) for p in self.outputs(s, w).values()]
+    def outputs_of(self, stage: str | None = None, exclude=(), public: bool = False) -> list[str]:
+        """Every output path of this run's steps (of one stage), expanded over sources and countries;
+        ``public``: only those in the public release (the manifest's)."""
+        return [p for s in self.steps() if (stage is None or s.stage == stage) and s.name not in exclude
+                for w in self.wildcards_of(s) for name, p in self.outputs(s, w).items()
+                if not (public and s.outputs[name].startswith(RESTRICTED))]
 
     def jobs(self) -> list[tuple[Step, dict]]:
         """Every job, steps in dependency order (a step after every step whose outputs it reads)."""
-        made_by = {p: s.name for s in steps() for p in s.outputs.values()}
+        mine = self.steps()
+        made_by = {p: s.name for s in mine for p in s.outputs.values()}
         after = {s.name: ({made_by[p] for p in s.inputs.values() if p in made_by} if "@outputs" not in
-                          s.inputs.values() else {o.name for o in steps() if o.name != s.name})
-                 for s in steps()}
+                          s.inputs.values() else {o.name for o in mine if o.name != s.name})
+                 for s in mine}
         ordered: list[Step] = []
         while len(ordered) < len(after):
             done = {s.name for s in ordered}
-            ready = [s for s in steps() if s.name not in done and after[s.name] <= done]
+            ready = [s for s in mine if s.name not in done and after[s.name] <= done]
             if not ready:
                 raise ValueError(f"steps depend on each other in a cycle: {sorted(set(after) - done)}")
             ordered += ready
         return [(s, w) for s in ordered for w in self.wildcards_of(s)]
+
+
+def restricted_release_dir(config: dict) -> str:
+    """The restricted working folder of a release: ``<restricted.out_dir>/<release>``."""
+    return f"{config['restricted']['out_dir']}/{config['release']}"

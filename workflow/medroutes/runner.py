@@ -34,6 +34,7 @@ class StepRun:
     release: str
     release_dir: str
     wildcards: dict[str, str] = field(default_factory=dict)
+    restricted_dir: str | None = None  # the release's restricted working folder
 
     def write(self, df, output: str = "parquet", *, schema=None, key=None, dataset: str | None = None,
               upstream: list | dict | None = None, sort_by: list[str] | None = None) -> None:
@@ -56,8 +57,13 @@ class StepRun:
         return self.output["pdf"].removesuffix(".pdf")
 
     def dataset(self, output: str = "parquet") -> str:
-        """The dataset's name: its path under the release folder without ``.parquet``."""
-        return Path(os.path.relpath(self.output[output], self.release_dir)).as_posix().removesuffix(".parquet")
+        """The dataset's name: its path under the release folder without ``.parquet`` (``restricted/...``
+        for one in the restricted folder)."""
+        path = Path(os.path.abspath(self.output[output]))
+        if self.restricted_dir and path.is_relative_to(os.path.abspath(self.restricted_dir)):
+            return "restricted/" + path.relative_to(os.path.abspath(self.restricted_dir)).as_posix().removesuffix(
+                ".parquet")
+        return Path(os.path.relpath(path, os.path.abspath(self.release_dir))).as_posix().removesuffix(".parquet")
 
 
 def load(name: str) -> ModuleType:
@@ -66,9 +72,10 @@ def load(name: str) -> ModuleType:
 
 
 def run(name: str, inputs: dict, outputs: dict, config: dict, *, release: str, release_dir: str,
-        wildcards: dict | None = None):
+        wildcards: dict | None = None, restricted_dir: str | None = None):
     module = load(name)
-    return module.build(StepRun(module, inputs, outputs, config, release, release_dir, dict(wildcards or {})))
+    return module.build(StepRun(module, inputs, outputs, config, release, release_dir, dict(wildcards or {}),
+                                restricted_dir))
 
 
 def _named(items) -> dict:
@@ -103,7 +110,8 @@ def run_from_snakemake(snakemake) -> None:
     try:
         cfg = snakemake.config
         run(p.step, _named(snakemake.input), _named(snakemake.output), p.config, release=cfg["release"],
-            release_dir=f"{cfg['out_dir']}/{cfg['release']}", wildcards=dict(snakemake.wildcards.items()))
+            release_dir=f"{cfg['out_dir']}/{cfg['release']}", wildcards=dict(snakemake.wildcards.items()),
+            restricted_dir=f"{cfg['restricted']['out_dir']}/{cfg['release']}")  # as plan.restricted_release_dir
     except MedroutesError as exc:
         root.error("%s", exc)
         sys.exit(1)
@@ -117,6 +125,7 @@ def run_in_process(study, skip=("manifest",)) -> int:
         if step.name in skip:
             continue
         run(step.name, study.inputs(step, wildcards), study.outputs(step, wildcards), study.config_of(step, wildcards),
-            release=study.config["release"], release_dir=study.release_dir, wildcards=wildcards)
+            release=study.config["release"], release_dir=study.release_dir, wildcards=wildcards,
+            restricted_dir=study.restricted_dir)
         n += 1
     return n

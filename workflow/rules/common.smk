@@ -7,7 +7,7 @@ from pathlib import Path
 # every job puts the same folder first (workflow/scripts/step.py).
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
-from medroutes import codebase, plan
+from medroutes import codebase, plan, restricted
 from medroutes import lock as release_lock
 from medroutes.config import raw_dir_origin
 from medroutes.errors import MedroutesError
@@ -20,6 +20,14 @@ try:
     STUDY = plan.Study.load(config, BASE, code_version=code_version(BASE), packages=packages())
     PENDING_DOWNLOADS = check_all(STUDY.registry, STUDY.raw_dir, STUDY.sources, allow_download=config["download"],
                                   origin=raw_dir_origin())
+    # a supplied restricted file is pinned and verified like any raw file; an absent one is said once
+    check_all(STUDY.registry, STUDY.restricted_raw_dir, [s for s, ok in STUDY.supplied.items() if ok],
+              origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR")
+    restricted.check_key(STUDY)
+    if workflow.is_main_process and not workflow.output_settings.dryrun:
+        _note = restricted.not_supplied_note(STUDY)
+        if _note:
+            logger.info(_note)
     # one writer per release folder, whichever directory runs Snakemake (a dry run writes nothing;
     # a cluster job's own parse runs under the main process's lock)
     if workflow.is_main_process and not workflow.output_settings.dryrun:
@@ -32,7 +40,7 @@ except MedroutesError as exc:
 SOURCES = STUDY.sources
 COUNTRIES = STUDY.countries
 R = STUDY.release_dir  # every output of this run lives under the release folder
-STEPS = plan.steps()
+STEPS = STUDY.steps()  # less the steps of restricted evidence nobody supplied
 codebase.use_cache(Path(".snakemake") / "medroutes-code-cache.json")
 
 
@@ -59,7 +67,7 @@ def step_code(step):
 def step_outputs(step):
     out = {}
     for name, pattern in step.outputs.items():
-        path = f"{R}/{pattern}"
+        path = STUDY.path(pattern)
         if name in step.report:
             caption, category = step.report[name]
             path = report(path, caption=f"../report/{caption}", category=category)

@@ -13,9 +13,9 @@ for _step in STEPS:
         output:
             **step_outputs(_step),
         log:
-            f"{R}/{_step.log}",
+            STUDY.path(_step.log),
         benchmark:
-            f"{R}/{_step.benchmark}"
+            STUDY.path(_step.benchmark)
         params:
             step=_step.name,
             config=step_config(_step),
