@@ -1,0 +1,127 @@
+"""Disclosure control: primary suppression, dominance, secondary suppression proved by the LP audit."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from medroutes import disclosure
+from medroutes.disclosure import Rules
+from medroutes.errors import MedroutesError
+
+RULES = Rules()
+
+
+def table(cells: dict[tuple[str, str], int], dims=("route", "year")) -> pd.DataFrame:
+    """A two-way table with margins from its detail cells."""
+    rows = [dict(zip(dims, k, strict=True), value=v) for k, v in cells.items()]
+    df = pd.DataFrame(rows)
+    for d in dims:
+        other = [x for x in dims if x != d]
+        t = df[df[d] != "_T"].groupby(other, as_index=False)["value"].sum().assign(**{d: "_T"})
+        df = pd.concat([df, t], ignore_index=True)
+    return df[[*dims, "value"]]
+
+
+def test_one_small_cell_is_suppressed_with_enough_others_that_it_cannot_be_recovered():
+    t = table({("cm", "2020"): 3, ("cm", "2021"): 40, ("wm", "2020"): 25, ("wm", "2021"): 30})
+    pub, audit = disclosure.protect(t, ["route", "year"], rules=RULES)
+    status = dict(zip(zip(pub.route, pub.year, strict=True), pub.conf_status, strict=True))
+    assert status[("cm", "2020")] == "A"
+    assert sum(s == "D" for s in status.values()) >= 3  # the rectangle: a 2x2 pattern at least
+    assert audit["ok"].all() and (audit["width"] >= RULES.protection_interval).all()
+    assert pub.loc[pub.conf_status != "F", "value"].isna().all()
+    assert set(pub.loc[pub.conf_status != "F", "obs_status"]) == {"C"}
+
+
+def test_without_secondary_suppression_a_lone_suppressed_cell_is_recovered_exactly():
+    t = table({("cm", "2020"): 3, ("cm", "2021"): 40, ("wm", "2020"): 25, ("wm", "2021"): 30})
+    eqs = disclosure.equations(t, ["route", "year"])
+    only = np.zeros(len(t), dtype=bool)
+    only[((t.route == "cm") & (t.year == "2020")).to_numpy()] = True
+    [(lo, hi)] = disclosure.intervals(t["value"].to_numpy(float), only, eqs).values()
+    assert lo == pytest.approx(3) and hi == pytest.approx(3)
+
+
+def test_at_the_threshold_a_cell_is_published_and_below_it_is_suppressed():
+    t = table({("cm", "2020"): 10, ("cm", "2021"): 9, ("wm", "2020"): 50, ("wm", "2021"): 60})
+    pub, _ = disclosure.protect(t, ["route", "year"], rules=RULES)
+    by = dict(zip(zip(pub.route, pub.year, strict=True), pub.conf_status, strict=True))
+    assert by[("cm", "2021")] == "A" and by[("cm", "2020")] != "A"
+
+
+@pytest.mark.parametrize("zeros, expected", [("publish", "F"), ("suppress", "A")])
+def test_zero_cells_follow_the_configured_rule(zeros, expected):
+    t = table({("cm", "2020"): 0, ("cm", "2021"): 40, ("wm", "2020"): 25, ("wm", "2021"): 30})
+    pub, audit = disclosure.protect(t, ["route", "year"], rules=Rules(zeros=zeros))
+    assert pub.loc[(pub.route == "cm") & (pub.year == "2020"), "conf_status"].item() == expected
+    assert audit["ok"].all()
+
+
+def test_a_magnitude_cell_dominated_by_its_largest_contributors_is_suppressed():
+    contributors = pd.DataFrame({"route": ["cm"] * 12 + ["wm"] * 12, "year": ["2020"] * 24,
+                                 "contribution": [95.0] + [0.5] * 10 + [0.0] + [5.0] * 12})
+    t = contributors.groupby(["route", "year"], as_index=False)["contribution"].sum().rename(
+        columns={"contribution": "value"})
+    t = pd.concat([t, pd.DataFrame({"route": ["_T"], "year": ["2020"], "value": [t.value.sum()]})], ignore_index=True)
+    pub, audit = disclosure.protect(t, ["route", "year"], rules=RULES, kind="magnitude", contributors=contributors)
+    by = dict(zip(pub.route, pub.conf_status, strict=True))
+    assert by["cm"] == "O" and by["wm"] in ("F", "D") and audit["ok"].all()
+
+
+def test_a_magnitude_cell_with_fewer_contributors_than_the_threshold_is_suppressed():
+    contributors = pd.DataFrame({"route": ["cm"] * 3 + ["wm"] * 20, "year": ["2020"] * 23,
+                                 "contribution": [10.0] * 23})
+    t = pd.DataFrame({"route": ["cm", "wm", "_T"], "year": ["2020"] * 3, "value": [30.0, 200.0, 230.0]})
+    pub, _ = disclosure.protect(t, ["route", "year"], rules=RULES, kind="magnitude", contributors=contributors)
+    assert dict(zip(pub.route, pub.conf_status, strict=True))["cm"] == "A"
+
+
+def test_a_three_way_table_with_totals_on_two_dimensions_passes_its_audit():
+    rng = np.random.default_rng(7)
+    cells = {(r, y, c): int(rng.integers(0, 30)) for r, y, c in
+             itertools.product(["cm", "wm", "wa"], [str(y) for y in range(2016, 2022)], [f"code{i}" for i in range(5)])}
+    df = pd.DataFrame([{"route": r, "year": y, "code": c, "value": v} for (r, y, c), v in cells.items()])
+    parts = [df]
+    for combo in (["route"], ["year"], ["route", "year"]):
+        keep = [d for d in ("route", "year", "code") if d not in combo]
+        parts.append(df.groupby(keep, as_index=False)["value"].sum().assign(**{d: "_T" for d in combo}))
+    t = pd.concat(parts, ignore_index=True)[["route", "year", "code", "value"]]
+    pub, audit = disclosure.protect(t, ["route", "year", "code"], rules=RULES)
+    s = disclosure.summary(pub)
+    assert s["primary"] > 0 and s["secondary"] > 0 and audit["ok"].all()
+    assert disclosure.unsafe_cells(pub, RULES.threshold).empty
+    again, _ = disclosure.protect(t, ["route", "year", "code"], rules=RULES)
+    pd.testing.assert_frame_equal(pub, again)  # deterministic
+
+
+def test_with_protection_switched_off_the_scan_finds_the_small_cells():
+    t = table({("cm", "2020"): 3, ("cm", "2021"): 40, ("wm", "2020"): 25, ("wm", "2021"): 30})
+    pub, audit = disclosure.protect(t, ["route", "year"], rules=Rules(enabled=False))
+    assert set(pub.conf_status) == {"F"} and audit.empty
+    assert len(disclosure.unsafe_cells(pub, 10)) == 1
+    protected, _ = disclosure.protect(t, ["route", "year"], rules=RULES)
+    assert disclosure.unsafe_cells(protected, 10).empty
+
+
+def test_a_failed_audit_stops_the_run_naming_the_cell():
+    audit = pd.DataFrame([{"route": "cm", "year": "2020", "conf_status": "A", "value": 3.0, "lower": 3.0,
+                           "upper": 3.0, "width": 0.0, "required": 10.0, "ok": False}])
+    with pytest.raises(MedroutesError, match=r"(?s)audit failed for cases: 1 suppressed cell.*'route': 'cm'"):
+        disclosure.check_audit(audit, "cases")
+
+
+def test_a_total_that_is_not_the_sum_of_its_components_is_an_error_naming_the_cell():
+    t = table({("cm", "2020"): 3, ("cm", "2021"): 40, ("wm", "2020"): 25, ("wm", "2021"): 30})
+    t.loc[(t.route == "_T") & (t.year == "2020"), "value"] = 99
+    with pytest.raises(MedroutesError, match=r"total route=_T, year=2020 is 99 but its components sum to 28"):
+        disclosure.equations(t, ["route", "year"])
+
+
+def test_a_missing_component_is_an_error_naming_it():
+    t = table({("cm", "2020"): 3, ("cm", "2021"): 40, ("wm", "2020"): 25, ("wm", "2021"): 30})
+    t = t[~((t.route == "wm") & (t.year == "2021"))]
+    with pytest.raises(MedroutesError, match=r"no cell route=wm, year=2021"):
+        disclosure.equations(t, ["route", "year"])
