@@ -210,6 +210,24 @@ def diff_outputs(expected: dict[str, str], got: dict[str, str]) -> list[str]:
     return sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k))
 
 
+def first_difference(a: Path | None, b: Path, names: list[str], context: int = 300) -> str:
+    """Where each differing text output first differs, both sides, for whoever reads a failed CI log
+    (the runs' folders are gone by then)."""
+    out = []
+    for name in names if a is not None else []:
+        if not name.endswith((".html", ".json", ".csv", ".txt", ".svg")):
+            continue
+        x, y = a / name, b / name
+        if not (x.is_file() and y.is_file()):
+            continue
+        u, v = x.read_bytes(), y.read_bytes()
+        i = next((k for k, (c, d) in enumerate(zip(u, v, strict=False)) if c != d), min(len(u), len(v)))
+        lo = max(0, i - context // 3)
+        out.append(f"{name} first differs at byte {i} ({len(u)} vs {len(v)} bytes):\n"
+                   f"  expected ...{u[lo:i + context]!r}\n  got      ...{v[lo:i + context]!r}")
+    return "\n".join(out)
+
+
 def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
     """Signal Snakemake's process group (it was started as its own session) and wait for it to end;
     after SIGINT or SIGTERM Snakemake shuts down by itself (SIGKILL if it has not in 120 s)."""
@@ -244,13 +262,24 @@ def wait_for_stall(proc: subprocess.Popen, signal_file: Path, timeout: float = R
     raise TimeoutError(f"fault injector not reached in {timeout} s")
 
 
+def job_running(workdir: Path, since: float) -> bool:
+    """A script job of this run is running: Snakemake writes each script job's code to
+    ``.snakemake/scripts/tmp*`` as it starts and deletes it when the job ends. (The incomplete markers
+    cannot say it: a killed run's markers stay until the rerun that redoes them.)"""
+    for p in (workdir / ".snakemake" / "scripts").glob("tmp*"):
+        with contextlib.suppress(FileNotFoundError):
+            if p.stat().st_mtime >= since:
+                return True
+    return False
+
+
 def poll_and_kill(proc: subprocess.Popen, release: Path, *, delay: float, started: float, old_temps: set[str],
                   sig: int = signal.SIGKILL, log_globs=PARQUET_JOB_LOGS, timeout: float = RUN_TIMEOUT,
                   workdir: Path | None = None) -> str | None:
     """Signal the run when a new Parquet temp file appears (a write is under way), or ``delay`` s after
     a log of a Parquet-writing rule is (re)written (such a job has started), provided a job is still in
-    flight then (``workdir``'s incomplete markers; on a fast machine a job may end within the delay, and a
-    signal between jobs tests nothing): else wait for the next log. None if the run ends first."""
+    flight then (see job_running; on a fast machine a job may end within the delay, and a signal between
+    jobs tests nothing): else wait for the next log. None if the run ends first."""
     deadline = time.monotonic() + timeout
     log_seen: tuple[float, str] | None = None
     used: set[str] = set()
@@ -271,7 +300,7 @@ def poll_and_kill(proc: subprocess.Popen, release: Path, *, delay: float, starte
                         if rel not in used and p.stat().st_mtime >= started:
                             log_seen = (now, rel)
         elif now - log_seen[0] >= delay:
-            if workdir is not None and not incomplete_outputs(workdir):
+            if workdir is not None and not job_running(workdir, started):
                 used.add(log_seen[1])  # that job has already ended
                 log_seen = None
                 continue
@@ -495,10 +524,11 @@ def check_plain_rerun(cycle: KillCycle, reference: dict[str, str]) -> None:
         assert kill.unlock is not None and kill.unlock.returncode == 0, tail(kill.unlock)
 
 
-def check_recovery(cycle: KillCycle, reference: dict[str, str]) -> None:
+def check_recovery(cycle: KillCycle, reference: dict[str, str], reference_release: Path | None = None) -> None:
     assert cycle.recover.returncode == 0, tail(cycle.recover)
     differ = diff_outputs(reference, cycle.final)
-    assert not differ, f"after the kills and recovery these outputs differ from an uninterrupted run: {differ}"
+    assert not differ, (f"after the kills and recovery these outputs differ from an uninterrupted run: {differ}\n"
+                        f"{first_difference(reference_release, cycle.release, differ)}")
     # temps that survived a kill are litter, never outputs (no output is hidden); recovery adds none
     survivors = {t for k in cycle.kills for t in k.temps}
     assert set(cycle.temps_final) <= survivors, sorted(set(cycle.temps_final) - survivors)
@@ -613,7 +643,8 @@ def test_same_bytes_with_one_core_another_directory_another_locale(demo, referen
     got = demo[scenario].result()
     assert got.result.returncode == 0, tail(got.result)
     differ = diff_outputs(reference, got.outputs)
-    assert not differ, f"{scenario}: these outputs differ from the reference run: {differ}"
+    assert not differ, (f"{scenario}: these outputs differ from the reference run: {differ}\n"
+                        f"{first_difference(demo['reference'].result().release, got.release, differ)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -643,8 +674,8 @@ def test_plain_rerun_after_kill_refuses_and_names_the_recovery_flags(demo_kills,
 
 
 @pytest.mark.slow
-def test_unlock_then_rerun_incomplete_gives_the_uninterrupted_bytes(demo_kills, reference):
-    check_recovery(demo_kills, reference)
+def test_unlock_then_rerun_incomplete_gives_the_uninterrupted_bytes(demo, demo_kills, reference):
+    check_recovery(demo_kills, reference, demo["reference"].result().release)
 
 
 # ---------------------------------------------------------------------------------------------
