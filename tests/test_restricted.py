@@ -36,7 +36,7 @@ def test_the_registry_has_a_restricted_entry_per_country_and_one_per_other_evide
     natstat = sorted(c for v in restricted_.values() if v["evidence"] == "national_statistics" for c in v["countries"])
     assert natstat == sorted(STUDY_COUNTRIES)
     assert sorted(v["evidence"] for v in restricted_.values() if v["evidence"] != "national_statistics") == [
-        "case_files", "interviews"]
+        "case_files", "interviews", "literature"]
     # nothing about a data holder's file is committed: no name, no pin
     assert all(v["files"] == [] for v in restricted_.values())
 

@@ -54,8 +54,9 @@ def datasets(source_adapters: dict[str, str]) -> list[tuple[str, pa.Schema, list
                     schema, key = module.schema_of(name, adapters.get(adapter).SPEC) if hasattr(
                         module, "schema_of") else (module.SCHEMA, module.KEY)
                     out.append((dataset.replace("{source}", sid), schema, list(key), step))
-            else:
-                out.append((dataset.replace("{country}", "<ISO3>"), module.SCHEMA, list(module.KEY), step))
+            else:  # a step with several datasets says which schema is whose (schema_of)
+                schema, key = module.schema_of(name) if hasattr(module, "schema_of") else (module.SCHEMA, module.KEY)
+                out.append((dataset.replace("{country}", "<ISO3>"), schema, list(key), step))
     return out
 
 

@@ -38,7 +38,8 @@ WILDCARDS = {"source": "source", "country": "country"}  # module name -> wildcar
 LITERALS = ("INPUTS", "OUTPUTS", "CONFIG", "RULE", "REPORT", "ADAPTER", "LOCAL", "EVIDENCE")
 RESTRICTED = "restricted/"  # release-relative prefix of the restricted working outputs
 # Each stage's rule-name prefix and log folder, where they differ from the output folder.
-RULE_PREFIX = {"compare": "compare_", "figures": "figure_", "notebooks": "notebook_"}
+RULE_PREFIX = {"compare": "compare_", "figures": "figure_", "notebooks": "notebook_", "inventory": "inventory_",
+               "literature": "literature_"}
 FIGURE_FORMATS = ("pdf", "png", "svg", "csv")
 
 

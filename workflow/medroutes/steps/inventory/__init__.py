@@ -1,0 +1,1 @@
+"""Step modules of the release's inventory/ folder."""
