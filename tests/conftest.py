@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,30 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 RAW = FIXTURES / "raw"
 SHARED_DATA = REPO.parent / "shared" / "data"
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+DEMO = [str(REPO / "config" / "config.yaml"), str(REPO / "config" / "demo.yaml")]
+
+
+def run_snakemake(workdir: Path, *args: str, raw_dir: Path | None = RAW, env: dict | None = None,
+                  configfiles: tuple = (), targets: tuple = ()):
+    """The demo (plus ``configfiles``) in ``workdir``, with the fixture raw folder given absolute."""
+    environ = {k: v for k, v in os.environ.items() if k != "MEDROUTES_RAW_DIR"}
+    environ.update(env or {})
+    cmd = [SNAKEMAKE, *targets, "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2",
+           "--configfile", *DEMO, *map(str, configfiles)]
+    if raw_dir is not None:
+        cmd += ["--config", f"raw_dir={raw_dir}"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def demo_runs(tmp_path_factory):
+    """Two clean demo runs in two working directories (shared by every module that needs a demo)."""
+    a, b = tmp_path_factory.mktemp("run_a"), tmp_path_factory.mktemp("run_b")
+    for wd in (a, b):
+        res = run_snakemake(wd)
+        assert res.returncode == 0, res.stderr[-3000:]
+    return a, b
 
 
 def load_config() -> dict:

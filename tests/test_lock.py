@@ -11,8 +11,7 @@ import time
 import pytest
 from medroutes import lock
 
-from .conftest import RAW, REPO
-from .test_workflow import DEMO, SNAKEMAKE
+from .conftest import DEMO, RAW, REPO, SNAKEMAKE
 
 HOLD = """
 import sys, time

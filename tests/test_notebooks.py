@@ -20,8 +20,7 @@ from medroutes.notebooks import (
     read_percent,
 )
 
-from .conftest import RAW, REPO, load_config
-from .test_workflow import DEMO, SNAKEMAKE
+from .conftest import DEMO, RAW, REPO, SNAKEMAKE, load_config
 
 NOTEBOOKS = REPO / "notebooks"
 NAMES = ["01_intake_and_rejects", "02_harmonisation", "03_comparison"]

@@ -13,35 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .conftest import FIXTURES, RAW, REPO, SHARED_DATA
+from .conftest import DEMO, FIXTURES, RAW, REPO, SHARED_DATA, SNAKEMAKE, run_snakemake
 
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-DEMO = [str(REPO / "config" / "config.yaml"), str(REPO / "config" / "demo.yaml")]
 OUTPUT_SUFFIXES = {".parquet", ".pdf", ".png", ".svg", ".csv"}
-
-
-def run_snakemake(workdir: Path, *args: str, raw_dir: Path | None = RAW, env: dict | None = None):
-    environ = {k: v for k, v in os.environ.items() if k != "MEDROUTES_RAW_DIR"}
-    environ.update(env or {})
-    cmd = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2",
-           "--configfile", *DEMO]
-    if raw_dir is not None:
-        cmd += ["--config", f"raw_dir={raw_dir}"]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=600)
 
 
 def digests(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.suffix in OUTPUT_SUFFIXES}
-
-
-@pytest.fixture(scope="module")
-def demo_runs(tmp_path_factory):
-    a, b = tmp_path_factory.mktemp("run_a"), tmp_path_factory.mktemp("run_b")
-    for wd in (a, b):
-        res = run_snakemake(wd)
-        assert res.returncode == 0, res.stderr[-3000:]
-    return a, b
 
 
 @pytest.mark.slow
@@ -267,6 +246,15 @@ def test_study_on_real_data(tmp_path):
     assert cm16["dead_and_missing"] == expected
     ledger = pd.read_json(release / "clean" / "iom_mmp.ledger.json", typ="series")
     assert ledger["rows_in"] == 17_474 == ledger["rows_kept"] + ledger["rows_rejected"]
+    # issue 10: without restricted data the study says so once and still has the inventory and evidence map
+    assert (res.stdout + res.stderr).count("restricted sources not supplied") == 1
+    matrix = pd.read_parquet(release / "compare" / "inventory.parquet")
+    restricted = matrix[matrix["kind"] == "restricted_source"]
+    assert len(restricted) and set(restricted["status"]) == {"restricted: not supplied"}
+    for rel in ("figures/inventory.png", "figures/evidence_map.png", "compare/evidence_map.parquet",
+                "inventory/holders.parquet", "literature/references.parquet"):
+        assert (release / rel).is_file(), rel
+    assert not (release / "protected").exists() and not (wd / "restricted").exists()
     again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert "Nothing to be done" in again.stderr + again.stdout
 

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import release
+from . import codebase, release
 from .errors import MedroutesError
 from .io import read_json
 
@@ -57,6 +57,24 @@ def _diff(args) -> int:
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     sys.stdout.write(text)
+    return 0
+
+
+def _template(args) -> int:
+    from . import templates
+    from .config import load_yaml
+
+    config = load_yaml(codebase.REPO / "config" / "config.yaml")
+    codebook = load_yaml(codebase.REPO / config["codebook"])
+    known = sorted(p.stem for p in templates.TEMPLATES_DIR.glob("*.yaml"))
+    if args.name != "all" and args.name not in known:
+        raise MedroutesError(f"no template {args.name!r} (templates: {', '.join(known)}, or all)")
+    names = known if args.name == "all" else [args.name]
+    years = config["restricted"]["years"]
+    for name in names:
+        t = templates.load(name, codebook, list(config["routes"]))
+        for path in templates.write_blank(t, args.out, years=(years["first_year"], years["last_year"])):
+            print(path)
     return 0
 
 
@@ -112,6 +130,12 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--out", help="also write the Markdown report here")
     d.add_argument("--limit", type=int, default=50, help="listed keys/cells per dataset (counts are exact)")
     d.set_defaults(func=_diff)
+
+    t = sub.add_parser("template", help="write the blank template of an evidence type (xlsx with a README sheet "
+                       "and drop-down code lists, and its CSV form) for a data holder to fill in")
+    t.add_argument("name", help="national_statistics, case_files, interviews, literature, or all")
+    t.add_argument("--out", default="templates", help="folder to write to (default: ./templates)")
+    t.set_defaults(func=_template)
 
     # listed for --help; main() hands its arguments to release_dir() untouched
     sub.add_parser("release-dir", help="print <out_dir>/<release> for these Snakemake arguments "

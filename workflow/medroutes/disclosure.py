@@ -193,3 +193,41 @@ def unsafe_cells(published: pd.DataFrame, threshold: int, value: str = "value") 
     """Published cells a disclosure scan flags: a non-null count above 0 and below ``threshold``."""
     v = pd.to_numeric(published[value], errors="coerce")
     return published[v.notna() & (v > 0) & (v < threshold)]
+
+
+# Columns of a published restricted-derived table that are not counts of persons, cases or interviews.
+NOT_COUNTS = ("share", "year", "raw_row", "suppressed")
+
+
+def scan_release(release_dir, threshold: int, restricted_figures=("case_files", "interviews")) -> list[str]:
+    """Every published cell derived from restricted data whose count is above 0 and below ``threshold``,
+    as 'file: column row N = value': in ``protected/*.parquet``, in the figure data of the
+    restricted-evidence figures and in the observations that came from a restricted source. Empty for
+    a release whose disclosure control worked."""
+    from pathlib import Path
+
+    release = Path(release_dir)
+    found = []
+
+    def scan(df: pd.DataFrame, where: str) -> None:
+        for col in df.columns:
+            if any(col.startswith(p) or col.endswith(p) for p in NOT_COUNTS):
+                continue
+            v = pd.to_numeric(df[col], errors="coerce")
+            if df[col].dtype == object and v.notna().sum() < df[col].notna().sum():
+                continue  # a text column
+            for i in np.flatnonzero((v > 0).to_numpy() & (v < threshold).to_numpy()):
+                found.append(f"{where}: {col} row {i} = {v.iat[i]:g}")
+
+    for p in sorted((release / "protected").glob("*.parquet")):
+        scan(pd.read_parquet(p), str(p.relative_to(release)))
+    for name in restricted_figures:
+        p = release / "figures" / f"{name}.csv"
+        if p.is_file():
+            scan(pd.read_csv(p), str(p.relative_to(release)))
+    obs = release / "harmonised" / "observations.parquet"
+    if obs.is_file():
+        o = pd.read_parquet(obs)
+        scan(o.loc[o["raw_sha256"] == "restricted", ["value"]].reset_index(drop=True),
+             "harmonised/observations.parquet (restricted sources)")
+    return found

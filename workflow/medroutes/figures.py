@@ -337,3 +337,53 @@ def nexus(nexus_table: pd.DataFrame, per_capita_table: pd.DataFrame, country_nam
                 "exploitation separately, never crossed.", data_label)
         save(fig, stem, plotted)
     return plotted
+
+
+def cell_grid(ax, row_labels: list[str], col_labels: list[str], *, fontsize: float) -> None:
+    """A table-like heatmap's frame: column labels on top, row labels left, white lines between cells."""
+    import numpy as np
+
+    ax.set_xticks(range(len(col_labels)), col_labels, fontsize=fontsize)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(row_labels)), row_labels, fontsize=fontsize)
+    ax.tick_params(length=0)
+    ax.set_xticks(np.arange(len(col_labels) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(row_labels) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", lw=1.5)
+    ax.tick_params(which="minor", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def protected_heatmap(shares: pd.DataFrame, counts: pd.DataFrame, row_labels: dict[str, str],
+                      col_labels: dict[str, str], stem, *, title: str, footer: str, data: pd.DataFrame,
+                      data_label: str | None = None) -> None:
+    """Rows x columns of shares (0-1), each cell labelled 'share% (n)'; a null share (a suppressed count)
+    is drawn hatched and labelled 'suppressed', never as a zero. ``shares`` and ``counts`` are indexed
+    by the row codes with one column per column code."""
+    import textwrap
+
+    import numpy as np
+
+    rows, cols = list(shares.index), list(shares.columns)
+    values = shares.to_numpy(dtype=float)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.2, 0.28 * len(rows) + 1.3))
+        fig.subplots_adjust(left=0.42, right=0.99, top=0.86, bottom=0.04)
+        masked = np.ma.masked_invalid(values)
+        ax.imshow(masked, cmap="Blues", vmin=0, vmax=1.15, aspect="auto")
+        for (r, c), v in np.ndenumerate(values):
+            if np.isnan(v):
+                ax.add_patch(plt.Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="white", edgecolor="#999999",
+                                           hatch="///", lw=0))
+                ax.text(c, r, "suppressed", ha="center", va="center", fontsize=6.5, color="#555555")
+            else:
+                n = counts.iat[r, c]
+                label = f"{100 * v:.0f}%" + ("" if pd.isna(n) else f" (n={int(n)})")
+                ax.text(c, r, label, ha="center", va="center", fontsize=7,
+                        color="white" if v > 0.6 else "#222222")
+        cell_grid(ax, [row_labels.get(r, r) for r in rows], [textwrap.fill(col_labels.get(c, c), 16) for c in cols],
+                  fontsize=7.5)
+        _title(fig, title, data_label)
+        _footer(fig, footer, data_label)
+        save(fig, stem, data)

@@ -62,7 +62,7 @@ OBS_SCHEMA = described(pa.schema([
     "period": "time period: YYYY, YYYY-MM or YYYY-MM-DD",
     "freq": "A annual, M monthly, D daily",
     "value": "the observed number, in `unit`; null only where obs_status is C (suppressed)",
-    "unit": "persons, detections, incidents, offences, per_100k",
+    "unit": "persons, detections, incidents, offences, networks, per_100k",
     "obs_status": "A normal, B break in series, C suppressed (<5), D definition differs, E estimated, P provisional",
 }, "harmonised observations")
 # What one observation is about: unique within a source (see dedupe); lineage is not part of it.

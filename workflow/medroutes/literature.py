@@ -351,18 +351,10 @@ def figure(evmap: pd.DataFrame, topic_labels: dict, route_labels: dict, stem, da
         for (r, c), n in np.ndenumerate(counts):
             ax.text(c, r, str(n), ha="center", va="center", fontsize=8,
                     color="white" if n > 0.6 * top else ("#222222" if n else "#888888"))
-        ax.set_xticks(range(len(routes)), [textwrap.fill(labels.get(r, r), 14) for r in routes], fontsize=8)
-        ax.xaxis.tick_top()
-        ax.set_yticks(range(len(topics)), [topic_labels.get(t, t) for t in topics], fontsize=8)
-        ax.tick_params(length=0)
-        ax.set_xticks(np.arange(len(routes) + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(len(topics) + 1) - 0.5, minor=True)
-        ax.grid(which="minor", color="white", lw=1.5)
-        ax.tick_params(which="minor", length=0)
+        figures.cell_grid(ax, [topic_labels.get(t, t) for t in topics],
+                          [textwrap.fill(labels.get(r, r), 14) for r in routes], fontsize=8)
         if "" in routes:  # a wider gap before the across-routes column: it is not a fourth route
             ax.axvline(routes.index("") - 0.5, color="white", lw=6)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
         figures._title(fig, "Published evidence by topic and route: number of references", data_label)
         unshown = "" if "" in routes else " Tags on no particular study route (EU-wide or global works) are not shown."
         figures._footer(fig, f"A cell counts the distinct references tagged with the topic on the route; one reference "

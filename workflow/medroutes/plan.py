@@ -18,7 +18,8 @@ as literals at its top level:
 Restricted outputs (``restricted/<dir>/<name>.<ext>``, built by ``steps/restricted/<dir>/<name>.py``) are
 written to ``<restricted.out_dir>/<release>/<dir>/...``, outside the public release; only the steps under
 ``steps/protected/`` (disclosure control) may read them into a public output. An input
-``restricted:<evidence>`` is every pinned file of the supplied restricted sources of that type.
+``restricted:<evidence>`` is every pinned file of the supplied restricted sources of that type; an
+input ``?<path>`` is that output when the step making it runs (its evidence is supplied), else none.
 
 and, for datasets, ``SCHEMA`` and ``KEY``; and one function ``build(step)``. This module reads those
 literals with ``ast`` and never imports a step, so the Snakefile parses without pandas.
@@ -37,9 +38,10 @@ STEPS_DIR = codebase.PACKAGE_DIR / "steps"
 WILDCARDS = {"source": "source", "country": "country"}  # module name -> wildcard it stands for
 LITERALS = ("INPUTS", "OUTPUTS", "CONFIG", "RULE", "REPORT", "ADAPTER", "LOCAL", "EVIDENCE")
 RESTRICTED = "restricted/"  # release-relative prefix of the restricted working outputs
+REPO_PREFIX = "repo:"  # a restricted.overlay or restricted.raw_dir inside the repository (the demo's)
 # Each stage's rule-name prefix and log folder, where they differ from the output folder.
 RULE_PREFIX = {"compare": "compare_", "figures": "figure_", "notebooks": "notebook_", "inventory": "inventory_",
-               "literature": "literature_"}
+               "literature": "literature_", "protected": "protected_", "restricted/clean": "restricted_clean_"}
 FIGURE_FORMATS = ("pdf", "png", "svg", "csv")
 
 
@@ -239,8 +241,12 @@ class Study:
         command_line_booleans(config)
         validate(config, "config.schema.yaml", "config")
         check_ranges(config)
-        # the overlay is the user's own file, beside their config: relative to the working directory
-        registry = apply_overlay(load_registry(in_repo(config["sources"])), config["restricted"]["overlay"])
+        def mine(p):
+            # the overlay and restricted files are the user's own, beside their config: relative to the
+            # working directory; "repo:" marks the repository's SYNTHETIC demo ones
+            return Path(repo) / p.removeprefix(REPO_PREFIX) if str(p).startswith(REPO_PREFIX) else Path(p)
+
+        registry = apply_overlay(load_registry(in_repo(config["sources"])), mine(config["restricted"]["overlay"]))
         unknown = sorted(set(config["use_sources"]) - set(registry))
         if unknown:
             raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "
@@ -254,7 +260,7 @@ class Study:
                                  "restricted.overlay")
         return cls(config, registry, load_yaml(in_repo(config["country_aliases"])),
                    load_yaml(in_repo(config["indicators"]))["indicators"], raw_dir(config), Path(repo),
-                   restricted_raw_dir(config), load_yaml(in_repo(config["codebook"])), **versions)
+                   mine(str(restricted_raw_dir(config))), load_yaml(in_repo(config["codebook"])), **versions)
 
     @property
     def sources(self) -> list[str]:
@@ -356,6 +362,9 @@ class Study:
                              for p in self.raw_files(sid)]
             elif pattern.startswith("repo:"):
                 out[name] = str(self.repo / pattern.removeprefix("repo:"))
+            elif pattern.startswith("?"):  # an output of a restricted-evidence step: only when it runs
+                made = {p for st in self.steps() for p in st.outputs.values()}
+                out[name] = [self.path(pattern[1:])] if pattern[1:] in made else []
             elif pattern == "@outputs":
                 out[name] = self.outputs_of(exclude=(step_.name,), public=True)
             else:
@@ -380,7 +389,8 @@ class Study:
         """Every job, steps in dependency order (a step after every step whose outputs it reads)."""
         mine = self.steps()
         made_by = {p: s.name for s in mine for p in s.outputs.values()}
-        after = {s.name: ({made_by[p] for p in s.inputs.values() if p in made_by} if "@outputs" not in
+        after = {s.name: ({made_by[p.removeprefix("?")] for p in s.inputs.values() if p.removeprefix("?") in made_by}
+                          if "@outputs" not in
                           s.inputs.values() else {o.name for o in mine if o.name != s.name})
                  for s in mine}
         ordered: list[Step] = []

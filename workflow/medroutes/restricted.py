@@ -28,10 +28,19 @@ def not_supplied_note(study) -> str | None:
             f"{study.config['restricted']['overlay']} (README: Restricted evidence).")
 
 
-def pseudonym_key(config: dict) -> bytes:
-    """The HMAC key for informant identifiers, from the environment variable config names."""
+SYNTHETIC_PREFIX = "SYNTHETIC_"
+
+
+def pseudonym_key(config: dict, supplied_files: list[str] = ()) -> bytes:
+    """The HMAC key for informant identifiers, from the environment variable config names; or, when
+    every supplied restricted file is SYNTHETIC example data, the config's ``restricted.synthetic_key``
+    (so the demo runs without a secret, and a real file can never be hashed under a committed key)."""
     var = config["restricted"]["pseudonym_key_env"]
     key = os.environ.get(var, "")
+    synthetic = config["restricted"].get("synthetic_key")
+    if not key and synthetic and supplied_files and all(
+            os.path.basename(f).startswith(SYNTHETIC_PREFIX) for f in supplied_files):
+        return synthetic.encode("utf-8")
     if not key:
         raise ConfigError(
             f"interview data is supplied but ${var} is not set: informant identifiers are pseudonymised with "
@@ -43,7 +52,11 @@ def pseudonym_key(config: dict) -> bytes:
 def check_key(study) -> None:
     """Stop at start-up, before any job, when interviews are supplied without the key."""
     if study.supplied_of("interviews"):
-        pseudonym_key(study.config)
+        pseudonym_key(study.config, supplied_file_names(study))
+
+
+def supplied_file_names(study) -> list[str]:
+    return [f["name"] for sid, ok in study.supplied.items() if ok for f in study.registry[sid]["files"]]
 
 
 def pseudonymise(key: bytes, identifier: str) -> str:

@@ -1,0 +1,1 @@
+"""Restricted working tables: each supplied template file read, validated and typed."""
