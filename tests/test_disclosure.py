@@ -125,3 +125,26 @@ def test_a_missing_component_is_an_error_naming_it():
     t = t[~((t.route == "wm") & (t.year == "2021"))]
     with pytest.raises(MedroutesError, match=r"no cell route=wm, year=2021"):
         disclosure.equations(t, ["route", "year"])
+
+
+def test_a_quantity_published_in_a_linked_table_exposes_its_suppressed_copy():
+    """Theme a's interviews on a route (43) are theme b's too: if b publishes 43 while a suppresses its
+    own copy and its small cell, a's small cell is recovered exactly, unless the audit knows the link."""
+    values = np.array([3.0, 40.0, 43.0, 20.0, 23.0, 43.0])  # a: yes, no, total; b: yes, no, total
+    eqs = [(2, [0, 1]), (5, [3, 4])]
+    suppressed = np.array([True, False, True, False, False, False])
+    unlinked = disclosure.intervals(values, suppressed, eqs)
+    linked = disclosure.intervals(values, suppressed, [*eqs, (2, [5])])
+    assert unlinked[0][1] == np.inf and linked[0] == (3.0, 3.0)
+
+
+def test_protect_keeps_linked_copies_protected_and_refuses_copies_that_differ():
+    t = pd.DataFrame({"theme": ["a"] * 3 + ["b"] * 3, "answer": ["yes", "no", "_T"] * 2,
+                      "value": [3, 40, 43, 20, 23, 43]})
+    published, audit = disclosure.protect(t, ["theme", "answer"], rules=RULES, same=[[2, 5]])
+    assert audit["ok"].all() and published.loc[0, "conf_status"] == "A"
+    assert disclosure.intervals(t["value"].to_numpy(float), (published["conf_status"] != "F").to_numpy(),
+                                [(2, [0, 1]), (5, [3, 4]), (2, [5])])[0][1] - 0 >= RULES.protection_interval
+    t.loc[5, "value"], t.loc[4, "value"] = 44, 24
+    with pytest.raises(MedroutesError, match="linked cells theme=a, answer=_T and theme=b, answer=_T differ"):
+        disclosure.protect(t, ["theme", "answer"], rules=RULES, same=[[2, 5]])

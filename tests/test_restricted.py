@@ -135,3 +135,13 @@ def test_the_overlay_and_the_restricted_folders_are_git_ignored():
     # anchored at the repository root: a bare "restricted/" would also hide steps/restricted/
     assert f"/{cfg['overlay']}" in ignored
     assert f"/{cfg['out_dir']}/" in ignored and f"/{cfg['raw_dir']}/" in ignored
+
+
+def test_a_supplied_source_no_step_reads_is_named_not_silently_ignored(tmp_path, monkeypatch):
+    from medroutes.restricted import unread_note
+
+    s, _ = supplied(tmp_path, monkeypatch, "literature_matrix", "SYNTHETIC_tags.csv", "key\nx\n")
+    assert unread_note(s).startswith("restricted sources supplied and verified but read by no step yet: "
+                                     "literature_matrix")
+    s, _ = supplied(tmp_path, monkeypatch, "case_files_dcis", "SYNTHETIC_cases.csv", "case_id\nSYN-1\n")
+    assert unread_note(s) is None

@@ -99,7 +99,7 @@ def test_a_renamed_column_is_a_named_error(tmp_path, codebook, ctx):
     header = ["suspects" if n == "n_suspects" else n for n in t.names]
     with pytest.raises(InputError) as err:
         templates.read(tmp_path / "SYNTHETIC_cases.csv", csv_bytes(header, []), t, ctx, label="x")
-    assert ("SYNTHETIC_cases.csv: header, line 1: column 'n_suspects': column 'n_suspects' is missing "
+    assert ("SYNTHETIC_cases.csv: header, line 1: column 'n_suspects': missing from the header "
             "(the header has 'suspects' instead)") in str(err.value)
 
 
@@ -230,5 +230,6 @@ def test_every_template_names_a_missing_sheet_and_a_renamed_column(tmp_path, cod
     with pytest.raises(InputError, match=rf"sheet '{t.sheet}' not found \(found \['Data'\]\)"):
         templates.read(tmp_path / "SYNTHETIC.xlsx", buf.getvalue(), t, ctx, label="x")
     header = [n.upper() if n == t.names[1] else n for n in t.names]
-    with pytest.raises(InputError, match=rf"column '{t.names[1]}' is missing \(the header has '{t.names[1].upper()}'"):
+    with pytest.raises(InputError, match=rf"column '{t.names[1]}': missing from the header \(the header has "
+                                         rf"'{t.names[1].upper()}'"):
         templates.read(tmp_path / "SYNTHETIC.csv", csv_bytes(header, []), t, ctx, label="x")

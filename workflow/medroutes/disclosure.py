@@ -135,13 +135,25 @@ def _primary(table, dims, values, rules, kind, contributors, total) -> np.ndarra
 
 
 def protect(table: pd.DataFrame, dims: list[str], *, rules: Rules, kind: str = "count", contributors=None,
-            value: str = "value", total: str = TOTAL) -> tuple[pd.DataFrame, pd.DataFrame]:
+            value: str = "value", total: str = TOTAL, same: list[list[int]] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(published table, audit). Published: ``value`` null where suppressed, ``obs_status`` C there (A
     elsewhere) and ``conf_status`` A / O / D (F free). Audit: one row per suppressed cell with its true
-    value and the interval an attacker can infer; it holds restricted values and is never published."""
+    value and the interval an attacker can infer; it holds restricted values and is never published.
+
+    ``same``: groups of rows (positions in ``table``) that hold one quantity published in several
+    places (linked tables, e.g. the interviews on a route in every theme's table): the audit knows
+    they are equal, so one published copy exposes the others and secondary suppression covers them."""
     table = table.reset_index(drop=True)
     values = table[value].to_numpy(dtype=float)
     eqs = equations(table, dims, value, total)
+    for group in same:
+        first, *others = list(group)
+        for other in others:
+            if not np.isclose(values[first], values[other]):
+                raise MedroutesError(f"disclosure: linked cells {_cell(dims, table.loc[first, dims])} and "
+                                     f"{_cell(dims, table.loc[other, dims])} differ ({values[first]:g} and "
+                                     f"{values[other]:g}); expected one quantity")
+            eqs.append((first, [other]))
     status = (_primary(table, dims, values, rules, kind, contributors, total) if rules.enabled
               else np.full(len(values), "F", dtype=object))
     found = {}

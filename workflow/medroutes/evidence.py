@@ -193,6 +193,23 @@ def interview_tables(interviews: pd.DataFrame, themes: list[str], answers: list[
     return by_route, by_sector
 
 
+def protect_themes(tables: dict[str, pd.DataFrame], group: str, rules: disclosure.Rules, *, where: str
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every theme's answers x ``group`` table protected as one linked table: the interviews in a group
+    (the answer total) are one number in every theme's table, so the audit is told they are equal."""
+    joined = pd.concat([t.assign(theme=k) for k, t in tables.items()], ignore_index=True)
+    totals = joined[joined["answer"] == TOTAL]
+    same = [list(rows) for _, rows in sorted(totals.groupby(group).groups.items())]
+    if not rules.enabled:
+        from .log import get_logger
+
+        get_logger(__name__).warning("disclosure control is switched off: %s is NOT protected; never publish "
+                                     "this release", where)
+    pub, audit = disclosure.protect(joined, ["theme", group, "answer"], rules=rules, same=same)
+    disclosure.check_audit(audit, where)
+    return pub.assign(table=pub["theme"]).drop(columns="theme"), audit.assign(table=audit["theme"])
+
+
 def prevalence(published: pd.DataFrame, group: str) -> pd.DataFrame:
     """Published answer counts -> one row per theme x group: interviews (the answer total), yes, no,
     not discussed, and the share of the interviews answering yes (null if either count is suppressed)."""

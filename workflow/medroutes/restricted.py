@@ -31,6 +31,16 @@ def not_supplied_note(study) -> str | None:
 SYNTHETIC_PREFIX = "SYNTHETIC_"
 
 
+def unread_note(study) -> str | None:
+    """Supplied restricted sources of an evidence type no step reads yet: verified, kept, not used."""
+    read = {s.evidence for s in study.steps() if s.evidence}
+    unread = [sid for sid, ok in study.supplied.items() if ok and study.registry[sid].get("evidence") not in read]
+    if not unread:
+        return None
+    return (f"restricted sources supplied and verified but read by no step yet: {', '.join(unread)} (the public "
+            "evidence map is built from config/literature/ only); their files stay where they are, unpublished.")
+
+
 def pseudonym_key(config: dict, supplied_files: list[str] = ()) -> bytes:
     """The HMAC key for informant identifiers, from the environment variable config names; or, when
     every supplied restricted file is SYNTHETIC example data, the config's ``restricted.synthetic_key``

@@ -214,13 +214,13 @@ def read_table(path: Path, data: bytes, t: Template) -> tuple[pd.DataFrame, str]
     df.columns = [str(c).strip() for c in df.columns]
     missing = [c for c in t.names if c not in df.columns]
     extra = [c for c in df.columns if c not in t.names and not c.startswith("Unnamed:")]
+    where = f"sheet {sheet!r}, header row 1" if sheet != "csv" else "header, line 1"
     if missing:
-        where = f"sheet {sheet!r}, header row 1" if sheet != "csv" else "header, line 1"
         found = f" (the header has {', '.join(map(repr, extra))} instead)" if extra else ""
-        raise InputError(path, f"column {missing[0]!r} is missing{found}", where=where, column=missing[0],
+        raise InputError(path, f"missing from the header{found}", where=where, column=missing[0],
                          expected=f"the {t.name} template's columns: {', '.join(t.names)}")
     if extra:
-        raise InputError(path, f"unexpected column {extra[0]!r}", where=f"sheet {sheet!r}, header row 1",
+        raise InputError(path, "not a column of the template", where=where,
                          column=extra[0], expected=f"only the {t.name} template's columns: {', '.join(t.names)}")
     df = df[t.names].astype(object).where(df[t.names].notna(), None)
     df = df.map(lambda v: None if v is None or str(v).strip() == "" else _as_text(v))

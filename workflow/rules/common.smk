@@ -25,9 +25,9 @@ try:
               origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR")
     restricted.check_key(STUDY)
     if workflow.is_main_process and not workflow.output_settings.dryrun:
-        _note = restricted.not_supplied_note(STUDY)
-        if _note:
-            logger.info(_note)
+        for _note in (restricted.not_supplied_note(STUDY), restricted.unread_note(STUDY)):
+            if _note:
+                logger.info(_note)
     # one writer per release folder, whichever directory runs Snakemake (a dry run writes nothing;
     # a cluster job's own parse runs under the main process's lock)
     if workflow.is_main_process and not workflow.output_settings.dryrun:

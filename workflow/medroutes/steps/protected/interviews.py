@@ -1,10 +1,10 @@
 """Key-informant interviews, disclosure-controlled: for each code book theme, by study route
 (``interviews.by_route``: an interview counts on every route it discussed) and by sector
 (``interviews.by_sector``), the interviews behind the figure, how many answered yes, no or did not
-discuss it, and the share of the interviews answering yes. A count below the threshold, and
-enough others that it cannot be recomputed, is null (``suppressed`` says how many of the row's
-counts are); no identifier, pseudonym, note or quote is in either table. The audit stays in the
-restricted folder."""
+discuss it, and the share of the interviews answering yes. A count below the threshold, and enough
+others that it cannot be recomputed, is null (``suppressed`` says how many of the row's counts are);
+the themes' tables are protected as one, since the interviews in a group are the same number in each.
+No identifier, pseudonym, note or quote is in either table. The audit stays in the restricted folder."""
 
 import pandas as pd
 import pyarrow as pa
@@ -49,14 +49,12 @@ def build(step):
     interviews = read_parquet(step.input["interviews"])
     by_route, by_sector = evidence.interview_tables(interviews, list(book["themes"]), list(book["theme_answers"]),
                                                     list(c["routes"]), list(book["sectors"]))
-    pub_r, audit_r = evidence.protect_all({k: (t, ["route", "answer"]) for k, t in by_route.items()}, rules,
-                                          where="interviews by route")
-    pub_s, audit_s = evidence.protect_all({k: (t, ["sector", "answer"]) for k, t in by_sector.items()}, rules,
-                                          where="interviews by sector")
+    pub_r, audit_r = evidence.protect_themes(by_route, "route", rules, where="interviews by route")
+    pub_s, audit_s = evidence.protect_themes(by_sector, "sector", rules, where="interviews by sector")
     step.write(evidence.prevalence(pub_r, "route"), "by_route", schema=SCHEMAS["by_route"], key=KEYS["by_route"])
     step.write(evidence.prevalence(pub_s, "sector"), "by_sector", schema=SCHEMAS["by_sector"], key=KEYS["by_sector"])
-    audit = pd.concat([evidence.audit_long(audit_r.assign(table="route:" + audit_r["table"]), ["route", "answer"]),
-                       evidence.audit_long(audit_s.assign(table="sector:" + audit_s["table"]), ["sector", "answer"])],
+    audit = pd.concat([evidence.audit_long(audit_r.assign(table="by_route"), ["theme", "route", "answer"]),
+                       evidence.audit_long(audit_s.assign(table="by_sector"), ["theme", "sector", "answer"])],
                       ignore_index=True)
     step.write(audit, "audit", schema=SCHEMAS["audit"], key=KEYS["audit"])
     for name, pub in (("by route", pub_r), ("by sector", pub_s)):
