@@ -148,3 +148,20 @@ def test_protect_keeps_linked_copies_protected_and_refuses_copies_that_differ():
     t.loc[5, "value"], t.loc[4, "value"] = 44, 24
     with pytest.raises(MedroutesError, match="linked cells theme=a, answer=_T and theme=b, answer=_T differ"):
         disclosure.protect(t, ["theme", "answer"], rules=RULES, same=[[2, 5]])
+
+
+def test_a_count_bounded_by_a_published_total_of_another_table_is_audited_with_that_bound():
+    """Cases with a practice (suppressed, [5, 25] from their own table) are at most all cases (12,
+    published): the attacker learns [5, 12], narrower than 10, unless the audit knows the bound."""
+    values = np.array([15.0, 10.0, 25.0, 12.0])  # practice: a, b, total; all cases of a's cell
+    eqs = [(2, [0, 1])]
+    suppressed = np.array([True, True, False, False])
+    assert disclosure.intervals(values, suppressed, eqs)[0] == (0.0, 25.0)
+    assert disclosure.intervals(values, suppressed, eqs, below=[(0, 3)]) == {0: (0.0, 12.0), 1: (13.0, 25.0)}
+    t = pd.DataFrame({"table": ["mo", "mo", "mo", "cases", "cases", "cases"], "route": ["a", "b", "_T"] * 2,
+                      "value": [9, 16, 25, 12, 40, 52]})
+    published, audit = disclosure.protect(t, ["table", "route"], rules=RULES, below=[(0, 3), (1, 4), (2, 5)])
+    assert audit["ok"].all()
+    lo, hi = disclosure.intervals(t["value"].to_numpy(float), (published["conf_status"] != "F").to_numpy(),
+                                  [(2, [0, 1]), (5, [3, 4])], below=[(0, 3), (1, 4), (2, 5)])[0]
+    assert hi - lo >= RULES.protection_interval

@@ -79,32 +79,41 @@ def equations(table: pd.DataFrame, dims: list[str], value: str = "value", total:
     return out
 
 
-def intervals(values: np.ndarray, suppressed: np.ndarray, eqs) -> dict[int, tuple[float, float]]:
+def intervals(values: np.ndarray, suppressed: np.ndarray, eqs, below=(), cells=None
+              ) -> dict[int, tuple[float, float]]:
     """For each suppressed cell, the [min, max] an attacker can infer: the published cells fixed, the
-    suppressed ones non-negative unknowns bound by every equation."""
+    suppressed ones non-negative unknowns bound by every equation, and by every ``below`` pair
+    ``(i, j)``: cell i is at most cell j (cases with a practice are at most all cases). ``cells``: only
+    these suppressed cells (default: all)."""
     from scipy.optimize import linprog
     from scipy.sparse import lil_matrix
 
     unknown = np.flatnonzero(suppressed)
     col = {c: n for n, c in enumerate(unknown)}
     rows = [(t, comps) for t, comps in eqs if suppressed[t] or suppressed[comps].any()]
+    pairs = [(i, j) for i, j in below if suppressed[i] or suppressed[j]]
     out = {}
-    if not rows:
-        return {int(c): (0.0, np.inf) for c in unknown}
-    a = lil_matrix((len(rows), len(unknown)))
-    b = np.zeros(len(rows))
-    for r, (t, comps) in enumerate(rows):
-        for cell, coef in [(t, 1.0)] + [(c, -1.0) for c in comps]:
-            if suppressed[cell]:
-                a[r, col[cell]] += coef
-            else:
-                b[r] -= coef * values[cell]
-    a = a.tocsr()
-    for c in unknown:
+    wanted = unknown if cells is None else [c for c in unknown if c in set(cells)]
+    if not rows and not pairs:
+        return {int(c): (0.0, np.inf) for c in wanted}
+
+    def system(items, signed):
+        a, b = lil_matrix((max(len(items), 1), len(unknown))), np.zeros(max(len(items), 1))
+        for r, cells in enumerate(items):
+            for cell, coef in signed(cells):
+                if suppressed[cell]:
+                    a[r, col[cell]] += coef
+                else:
+                    b[r] -= coef * values[cell]
+        return (a.tocsr(), b) if items else (None, None)
+
+    a, b = system(rows, lambda tc: [(tc[0], 1.0)] + [(c, -1.0) for c in tc[1]])
+    a_ub, b_ub = system(pairs, lambda ij: [(ij[0], 1.0), (ij[1], -1.0)])  # x_i - x_j <= 0
+    for c in wanted:
         goal = np.zeros(len(unknown))
         goal[col[c]] = 1.0
-        lo = linprog(goal, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
-        hi = linprog(-goal, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        lo = linprog(goal, A_eq=a, b_eq=b, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+        hi = linprog(-goal, A_eq=a, b_eq=b, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
         upper = np.inf if hi.status == 3 else -hi.fun
         out[int(c)] = (float(lo.fun), float(upper))
     return out
@@ -135,14 +144,16 @@ def _primary(table, dims, values, rules, kind, contributors, total) -> np.ndarra
 
 
 def protect(table: pd.DataFrame, dims: list[str], *, rules: Rules, kind: str = "count", contributors=None,
-            value: str = "value", total: str = TOTAL, same: list[list[int]] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+            value: str = "value", total: str = TOTAL, same: list[list[int]] = (), below: list[tuple[int, int]] = ()
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(published table, audit). Published: ``value`` null where suppressed, ``obs_status`` C there (A
     elsewhere) and ``conf_status`` A / O / D (F free). Audit: one row per suppressed cell with its true
     value and the interval an attacker can infer; it holds restricted values and is never published.
 
     ``same``: groups of rows (positions in ``table``) that hold one quantity published in several
     places (linked tables, e.g. the interviews on a route in every theme's table): the audit knows
-    they are equal, so one published copy exposes the others and secondary suppression covers them."""
+    they are equal, so one published copy exposes the others and secondary suppression covers them.
+    ``below``: pairs of rows ``(i, j)`` with cell i at most cell j, in the audit as inequalities."""
     table = table.reset_index(drop=True)
     values = table[value].to_numpy(dtype=float)
     eqs = equations(table, dims, value, total)
@@ -156,16 +167,22 @@ def protect(table: pd.DataFrame, dims: list[str], *, rules: Rules, kind: str = "
             eqs.append((first, [other]))
     status = (_primary(table, dims, values, rules, kind, contributors, total) if rules.enabled
               else np.full(len(values), "F", dtype=object))
-    found = {}
+    found, check = {}, None  # None: every suppressed cell
     while rules.enabled and (status != "F").any():
-        found = intervals(values, status != "F", eqs)
+        # suppressing a cell only ever widens the others' intervals, so after the first pass only the
+        # cells found weak and the newly suppressed ones need solving again
+        found.update(intervals(values, status != "F", eqs, below, cells=check))
         weak = [c for c, (lo, hi) in sorted(found.items()) if hi - lo < rules.protection_interval]
         if not weak:
             break
+        before = status != "F"
         added = False
         for c in weak:
-            # the cheapest cell sharing an equation with it: a detail cell before a total, then the smallest
+            # the cheapest free cell sharing an equation with it (a detail cell before a total, then the
+            # smallest); the partner of a bound only when no such cell is left
             linked = {m for t, comps in eqs if c == t or c in comps for m in [t, *comps]}
+            if not any(status[m] == "F" for m in linked):
+                linked |= {m for pair in below if c in pair for m in pair}
             free = sorted((m for m in linked if status[m] == "F"),
                           key=lambda m: (any(m == t for t, _ in eqs), values[m], m))
             if free:
@@ -174,6 +191,9 @@ def protect(table: pd.DataFrame, dims: list[str], *, rules: Rules, kind: str = "
         if not added:
             raise MedroutesError(f"disclosure: cannot protect {len(weak)} cell(s): every linked cell is already "
                                  "suppressed")
+        check = set(weak) | set(np.flatnonzero((status != "F") & ~before).tolist())
+    if check is not None:  # the audit: every suppressed cell's interval in the final pattern, solved afresh
+        found = intervals(values, status != "F", eqs, below)
     suppressed = status != "F"
     published = table.copy()
     published[value] = np.where(suppressed, np.nan, values)

@@ -162,6 +162,25 @@ def case_tables(cases: pd.DataFrame, routes: list[str], years: list[int], mo_cod
     return out
 
 
+def protect_cases(tables: dict[str, pd.DataFrame], rules: disclosure.Rules, *, where: str
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The route x year tables of cases (``tables['cases']``) and of cases with each attribute, protected
+    as one: a count of cases with an attribute is at most the count of all cases in its cell, and the
+    audit knows it (so a published total of cases cannot narrow a suppressed count below the interval)."""
+    if not rules.enabled:
+        from .log import get_logger
+
+        get_logger(__name__).warning("disclosure control is switched off: %s is NOT protected; never publish "
+                                     "this release", where)
+    joined = pd.concat([t.assign(table=k) for k, t in tables.items()], ignore_index=True)
+    cell = joined["route"] + "|" + joined["year"]
+    all_cases = dict(zip(cell[joined["table"] == "cases"], joined.index[joined["table"] == "cases"], strict=True))
+    below = [(i, all_cases[c]) for i, c in zip(joined.index, cell, strict=True) if joined.at[i, "table"] != "cases"]
+    pub, audit = disclosure.protect(joined, ["table", "route", "year"], rules=rules, below=below)
+    disclosure.check_audit(audit, where)
+    return pub, audit
+
+
 def any_of(cases: pd.DataFrame, codes: list[str]) -> pd.Series:
     return cases[codes].eq(1).any(axis=1)
 

@@ -1,9 +1,10 @@
 """Case files, disclosure-controlled: cases per route x year (with totals), and among them those that
 document each modus-operandi code (``case_files.modus_operandi``); cases with links to trafficking or
 other crimes and their share (``case_files.nexus``); suspects summed over cases, under the (n, k)
-dominance rule (``case_files.suspects``). Suppressed cells are null with obs_status C and
-conf_status A (small count), O (dominance) or D (secondary); the audit of every suppressed cell stays
-in the restricted folder (``restricted/protected/case_files.audit.parquet``)."""
+dominance rule (``case_files.suspects``). The count tables are protected as one, each count of cases
+with an attribute bounded by the count of all cases in its cell. Suppressed cells are null with
+obs_status C and conf_status A (small count), O (dominance) or D (secondary); the audit of every
+suppressed cell stays in the restricted folder (``restricted/protected/case_files.audit.parquet``)."""
 
 import pandas as pd
 import pyarrow as pa
@@ -57,7 +58,7 @@ def build(step):
     counts = evidence.case_tables(cases, routes, years, codes)
     counts["nexus"] = evidence.case_tables(cases.assign(nexus=evidence.any_of(cases, c["@codebook"]["nexus_codes"])
                                                         .astype(int)), routes, years, ["nexus"])["nexus"]
-    published, audit = evidence.protect_all({k: (t, dims) for k, t in counts.items()}, rules, where="case files")
+    published, audit = evidence.protect_cases(counts, rules, where="case files")
     mo = published[published["table"] != "nexus"].rename(columns={"value": "cases"})
     mo["modus_operandi"] = mo.pop("table").replace({"cases": "all_cases"})
     step.write(mo, "modus_operandi", schema=MO_SCHEMA, key=KEYS["modus_operandi"])
@@ -75,7 +76,8 @@ def build(step):
                                           kind="magnitude", contributors={"suspects": contrib})
     step.write(pub_s.drop(columns="table").rename(columns={"value": "suspects"}), "suspects",
                schema=SUSPECTS_SCHEMA, key=KEYS["suspects"])
-    both = pd.concat([evidence.audit_long(audit, dims), evidence.audit_long(audit_s, dims)], ignore_index=True)
+    both = pd.concat([evidence.audit_long(audit, ["table", *dims]), evidence.audit_long(audit_s, dims)],
+                     ignore_index=True)
     step.write(both, "audit", schema=evidence.AUDIT_SCHEMA, key=KEYS["audit"])
     s1, s2 = disclosure.summary(published), disclosure.summary(pub_s)
     log.info("case files: %d count cells, primary %d, secondary %d; %d suspect cells, primary %d, dominance %d, "
