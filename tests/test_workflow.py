@@ -239,6 +239,13 @@ def test_study_on_real_data(tmp_path):
     table = pd.read_parquet(release / "compare" / "route_year.parquet")
     cm16 = table[(table["route"] == "central_mediterranean") & (table["year"] == 2016)].iloc[0]
     assert cm16["detections"] == 181_376
+    # issue 11: the 181,376 traced to the Frontex rows that sum to it
+    from medroutes import explain
+
+    trace = explain.explain(release, "route_year", {"route": "central_mediterranean", "year": 2016}, "detections")
+    assert trace.observations["value"].sum() == 181_376
+    assert set(trace.observations["raw_file"]) == {"frontex_ibc/frontex.rda"}
+    assert trace.observations["raw_row"].is_unique
     # IOM dead and missing, computed here straight from the workbook
     iom = pd.read_excel(SHARED_DATA / "iom_mmp" / "Missing_Migrants_Global_Figures_allData.xlsx")
     expected = iom.loc[(iom["Migration Route"] == "Central Mediterranean") & (iom["Incident Year"] == 2016),

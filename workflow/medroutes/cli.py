@@ -78,6 +78,26 @@ def _template(args) -> int:
     return 0
 
 
+def _explain(args) -> int:
+    from . import explain
+
+    key = {}
+    for item in args.key:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise MedroutesError(f"key {item!r} is not name=value (e.g. route=central_mediterranean year=2016)")
+        key[name] = value
+    release = args.release or release_dir([])
+    trace = explain.explain(release, args.table, key, args.column)
+    print(trace.text())
+    if len(trace.observations):
+        print(f"{len(trace.observations)} observation(s) from {trace.observations['raw_file'].nunique()} raw "
+              f"file(s) traced; every sum and ratio above was checked against the table")
+    if args.records:
+        print(explain.records(release, trace.observations).to_string(index=False))
+    return 0
+
+
 def release_dir(snakemake_args: list[str], snakefile_configs=("config/config.yaml",)) -> str:
     """The release folder that Snakemake, given these arguments, will write: ``<out_dir>/<release>``.
 
@@ -136,6 +156,15 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("name", help="national_statistics, case_files, interviews, literature, or all")
     t.add_argument("--out", default="templates", help="folder to write to (default: ./templates)")
     t.set_defaults(func=_template)
+
+    e = sub.add_parser("explain", help="how a route-table value was computed: every observation and raw row "
+                       "(file, sha256, row) behind it, checked to sum to it")
+    e.add_argument("table", help="route_year or route_month")
+    e.add_argument("key", nargs="+", help="the row's key as name=value (route=... year=... [month=...])")
+    e.add_argument("column", help="the column to trace, e.g. detections")
+    e.add_argument("--release", help="release folder (default: <out_dir>/<release> of config/config.yaml)")
+    e.add_argument("--records", action="store_true", help="also print each contributing clean record as read")
+    e.set_defaults(func=_explain)
 
     # listed for --help; main() hands its arguments to release_dir() untouched
     sub.add_parser("release-dir", help="print <out_dir>/<release> for these Snakemake arguments "
