@@ -11,7 +11,7 @@ ARGS   ?=
 release_dir = $(or $(shell $(BIN)/python -m medroutes release-dir $(1)),$(error no release folder from these arguments (see above)))
 DEMO   := --configfile config/config.yaml config/demo.yaml
 
-.PHONY: help install study demo test lint recover benchmark clean-demo
+.PHONY: help install study demo test lint recover benchmark paper clean-demo
 
 help:
 	@echo "make study   run the whole study (raw files from \$$MEDROUTES_RAW_DIR or config raw_dir)"
@@ -19,6 +19,7 @@ help:
 	@echo "make test    run the test suite"
 	@echo "make lint    ruff + snakemake --lint"
 	@echo "make recover after a hard kill: release Snakemake's lock and redo interrupted jobs"
+	@echo "make paper   build paper/example.tex with the release's numbers and figures (needs pdflatex; skipped without)"
 	@echo "make benchmark  time a cold run, a no-op rerun, one figure and the one-process floor (needs MEDROUTES_RAW_DIR)"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -52,6 +53,10 @@ lint: $(STAMP)
 recover: $(STAMP)
 	$(BIN)/snakemake --unlock $(ARGS)
 	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(ARGS)
+
+# The example document (paper/example.tex) against the configured release's numbers and figures.
+paper: $(STAMP)
+	bash paper/build.sh $(call release_dir,$(ARGS))
 
 benchmark: $(STAMP)
 	$(BIN)/python bench/benchmark.py --cores $(CORES)

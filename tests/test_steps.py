@@ -221,7 +221,7 @@ def test_nothing_changed_nothing_planned(built_copy):
 def test_editing_a_compare_module_reruns_that_table_its_figures_notebook_and_manifest(repo):
     repo.edit("workflow/medroutes/steps/compare/route_year.py", None, "\n# an edit\n")
     assert _planned(repo) == {"compare_route_year": 1, "figure_route_flows_deaths": 1, "figure_deaths_ratio": 1,
-                              "notebook_03_comparison": 1, "manifest": 1, "all": 1}
+                              "notebook_03_comparison": 1, "paper_numbers": 1, "manifest": 1, "all": 1}
     res = _verify(repo)
     assert res.returncode == 1, res.stdout
     assert ("compare/route_year.parquet: built by other code than this checkout: "

@@ -41,7 +41,8 @@ RESTRICTED = "restricted/"  # release-relative prefix of the restricted working 
 REPO_PREFIX = "repo:"  # a restricted.overlay or restricted.raw_dir inside the repository (the demo's)
 # Each stage's rule-name prefix and log folder, where they differ from the output folder.
 RULE_PREFIX = {"compare": "compare_", "figures": "figure_", "notebooks": "notebook_", "inventory": "inventory_",
-               "literature": "literature_", "protected": "protected_", "restricted/clean": "restricted_clean_"}
+               "literature": "literature_", "protected": "protected_", "restricted/clean": "restricted_clean_",
+               "paper": "paper_"}
 FIGURE_FORMATS = ("pdf", "png", "svg", "csv")
 
 

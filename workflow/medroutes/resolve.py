@@ -70,3 +70,17 @@ class CountryResolver:
                 f"Add each to config/country_aliases.yaml with its ISO3 code (or _U unknown, _O other)."
             )
         return values.map(mapping)
+
+
+SPECIAL_NAMES = {"_U": "unknown nationality", "_O": "other nationalities", "_T": "all nationalities",
+                 "STL": "stateless"}
+
+
+def country_name(iso3: str) -> str:
+    """The short English name of an ISO3 code (country_converter's), for text; a code it does not
+    know is returned as it is."""
+    if iso3 in SPECIAL_NAMES:
+        return SPECIAL_NAMES[iso3]
+    data = _coco().data
+    hit = data.loc[data["ISO3"] == iso3, "name_short"]
+    return str(hit.iloc[0]) if len(hit) else iso3

@@ -1,0 +1,1 @@
+"""Step modules of the release's paper/ folder: what the paper cites."""
