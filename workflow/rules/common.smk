@@ -24,6 +24,8 @@ try:
     check_all(STUDY.registry, STUDY.restricted_raw_dir, [s for s, ok in STUDY.supplied.items() if ok],
               origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR")
     restricted.check_key(STUDY)
+    # for the report's text (workflow/report/workflow.rst): which restricted sources this run has
+    config["restricted_status"] = {sid: "supplied" if ok else "not supplied" for sid, ok in STUDY.supplied.items()}
     if workflow.is_main_process and not workflow.output_settings.dryrun:
         for _note in (restricted.not_supplied_note(STUDY), restricted.unread_note(STUDY)):
             if _note:
