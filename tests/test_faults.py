@@ -79,7 +79,9 @@ STALL_SITECUSTOMIZE = textwrap.dedent('''
         _write_table = pq.write_table
 
         def write_table(table, where, *args, **kwargs):
-            if os.environ["MEDROUTES_FAULT_STALL"] not in os.path.basename(str(where)):
+            under = os.environ.get("MEDROUTES_FAULT_STALL_UNDER", "")
+            if (os.environ["MEDROUTES_FAULT_STALL"] not in os.path.basename(str(where))
+                    or not os.path.abspath(str(where)).startswith(under)):
                 return _write_table(table, where, *args, **kwargs)
             sink = pa.BufferOutputStream()
             _write_table(table, sink, *args, **kwargs)
@@ -120,12 +122,15 @@ def base_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def stall_env(inject_dir: Path, stall_on: str, signal_file: Path, **extra: str) -> dict[str, str]:
+def stall_env(inject_dir: Path, stall_on: str, signal_file: Path, under: Path | None = None,
+              **extra: str) -> dict[str, str]:
+    """The fault injector's environment: hang the first Parquet write of a ``*<stall_on>*`` file (under
+    folder ``under``, when given: the public release, not the restricted folder's files of that name)."""
     inject_dir.mkdir(parents=True, exist_ok=True)
     (inject_dir / "sitecustomize.py").write_text(STALL_SITECUSTOMIZE, encoding="utf-8")
     path = os.pathsep.join(filter(None, [str(inject_dir), os.environ.get("PYTHONPATH")]))
     return base_env(PYTHONPATH=path, MEDROUTES_FAULT_STALL=stall_on, MEDROUTES_FAULT_SIGNAL=str(signal_file),
-                    **extra)
+                    MEDROUTES_FAULT_STALL_UNDER=os.path.abspath(under) if under else "", **extra)
 
 
 def snakemake_cmd(*args: str, workdir: Path | None, cores: int = 2, targets=(),
@@ -441,8 +446,9 @@ def kill_cycle(root: Path, *, release_rel: Path, cmd_for, stall_on: str = "rejec
 
     # 1. the fault injector hangs the first write of a `*<stall_on>*` file half-way: kill there
     with open(root / f"{next(step):02d}-stall.log", "w") as log:
-        proc = subprocess.Popen(cmd_for(workdir, 1), env=stall_env(root / "inject", stall_on, signal_file),
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        env = stall_env(root / "inject", stall_on, signal_file, cycle.release)
+        proc = subprocess.Popen(cmd_for(workdir, 1), env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
         try:
             where = wait_for_stall(proc, signal_file)
         finally:
