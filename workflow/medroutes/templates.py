@@ -175,14 +175,18 @@ def write_blank(t: Template, out_dir, *, years: tuple[int, int]) -> list[Path]:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with every entry's time fixed (openpyxl stamps the time of writing)."""
+    """The same zip with every entry's time fixed, and the document's modified time too (openpyxl
+    stamps the time of writing on both, whatever the workbook's properties say)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            part = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                part = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", part)
+            dst.writestr(fixed, part)
     return out.getvalue()
 
 
