@@ -68,3 +68,26 @@ def test_the_command_line_prints_the_trace_and_the_records(release):
     bad = subprocess.run([sys.executable, "-m", "medroutes", "explain", "route_year", "route", "detections",
                           "--release", str(release)], capture_output=True, text=True)
     assert bad.returncode == 2 and "is not name=value" in bad.stderr
+
+
+@pytest.mark.slow
+def test_the_readme_explain_command_runs_as_printed(release, tmp_path):
+    """From a folder laid out as the repository (config/config.yaml, results/<release>/), the README's
+    command, word for word, with a demo release standing in for the study's."""
+    import re
+
+    import yaml
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"^\.venv/bin/python -m medroutes explain .+$", readme, re.M).group(0)
+    (tmp_path / "config").mkdir()
+    shutil.copy(REPO / "config" / "config.yaml", tmp_path / "config" / "config.yaml")
+    name = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))["release"]
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / name).symlink_to(release, target_is_directory=True)
+    args = line.split()[1:]  # ".venv/bin/python" is this interpreter
+    res = subprocess.run([sys.executable, *args], cwd=tmp_path, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "detections = detections_sea + detections_land" in res.stdout

@@ -167,6 +167,7 @@ def protect(table: pd.DataFrame, dims: list[str], *, rules: Rules, kind: str = "
             eqs.append((first, [other]))
     status = (_primary(table, dims, values, rules, kind, contributors, total) if rules.enabled
               else np.full(len(values), "F", dtype=object))
+    totals = {t for t, _ in eqs}
     found, check = {}, None  # None: every suppressed cell
     while rules.enabled and (status != "F").any():
         # suppressing a cell only ever widens the others' intervals, so after the first pass only the
@@ -184,7 +185,7 @@ def protect(table: pd.DataFrame, dims: list[str], *, rules: Rules, kind: str = "
             if not any(status[m] == "F" for m in linked):
                 linked |= {m for pair in below if c in pair for m in pair}
             free = sorted((m for m in linked if status[m] == "F"),
-                          key=lambda m: (any(m == t for t, _ in eqs), values[m], m))
+                          key=lambda m: (m in totals, values[m], m))
             if free:
                 status[free[0]] = "D"
                 added = True
@@ -231,7 +232,7 @@ def unsafe_cells(published: pd.DataFrame, threshold: int, value: str = "value") 
 NOT_COUNTS = ("share", "year", "raw_row", "suppressed")
 
 
-def scan_release(release_dir, threshold: int, restricted_figures=("case_files", "interviews")) -> list[str]:
+def scan_release(release_dir, threshold: int) -> list[str]:
     """Every published cell derived from restricted data whose count is above 0 and below ``threshold``,
     as 'file: column row N = value': in ``protected/*.parquet``, in the figure data of the
     restricted-evidence figures and in the observations that came from a restricted source. Empty for
@@ -253,8 +254,13 @@ def scan_release(release_dir, threshold: int, restricted_figures=("case_files", 
 
     for p in sorted((release / "protected").glob("*.parquet")):
         scan(pd.read_parquet(p), str(p.relative_to(release)))
-    for name in restricted_figures:
-        p = release / "figures" / f"{name}.csv"
+    from . import plan
+
+    # the figures drawn from restricted evidence: the figure steps that declare an EVIDENCE type
+    for step in plan.steps():
+        if step.stage != "figures" or step.evidence is None:
+            continue
+        p = release / step.outputs["csv"]
         if p.is_file():
             scan(pd.read_csv(p), str(p.relative_to(release)))
     obs = release / "harmonised" / "observations.parquet"

@@ -105,17 +105,21 @@ def with_totals(counts: pd.DataFrame, levels: dict[str, list], total_dims: list[
     return out
 
 
+def _warn_if_off(rules: disclosure.Rules, where: str) -> None:
+    if not rules.enabled:
+        from .log import get_logger
+
+        get_logger(__name__).warning("disclosure control is switched off: %s is NOT protected; never publish "
+                                     "this release", where)
+
+
 def protect_all(tables: dict[str, tuple[pd.DataFrame, list[str]]], rules: disclosure.Rules, *, where: str,
                 kind: str = "count", contributors: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Protect each named table (``name -> (table, dims)``) on its own; published cells and audit rows
     of all of them, each with a ``table`` column. The audit is checked: a cell an attacker could narrow
     below the protection interval stops the run."""
     published, audits = [], []
-    if not rules.enabled:
-        from .log import get_logger
-
-        get_logger(__name__).warning("disclosure control is switched off: %s is NOT protected; never publish "
-                                     "this release", where)
+    _warn_if_off(rules, where)
     for name, (table, dims) in tables.items():
         pub, audit = disclosure.protect(table, dims, rules=rules, kind=kind,
                                         contributors=None if contributors is None else contributors[name])
@@ -167,11 +171,7 @@ def protect_cases(tables: dict[str, pd.DataFrame], rules: disclosure.Rules, *, w
     """The route x year tables of cases (``tables['cases']``) and of cases with each attribute, protected
     as one: a count of cases with an attribute is at most the count of all cases in its cell, and the
     audit knows it (so a published total of cases cannot narrow a suppressed count below the interval)."""
-    if not rules.enabled:
-        from .log import get_logger
-
-        get_logger(__name__).warning("disclosure control is switched off: %s is NOT protected; never publish "
-                                     "this release", where)
+    _warn_if_off(rules, where)
     joined = pd.concat([t.assign(table=k) for k, t in tables.items()], ignore_index=True)
     cell = joined["route"] + "|" + joined["year"]
     all_cases = dict(zip(cell[joined["table"] == "cases"], joined.index[joined["table"] == "cases"], strict=True))
@@ -219,11 +219,7 @@ def protect_themes(tables: dict[str, pd.DataFrame], group: str, rules: disclosur
     joined = pd.concat([t.assign(theme=k) for k, t in tables.items()], ignore_index=True)
     totals = joined[joined["answer"] == TOTAL]
     same = [list(rows) for _, rows in sorted(totals.groupby(group).groups.items())]
-    if not rules.enabled:
-        from .log import get_logger
-
-        get_logger(__name__).warning("disclosure control is switched off: %s is NOT protected; never publish "
-                                     "this release", where)
+    _warn_if_off(rules, where)
     pub, audit = disclosure.protect(joined, ["theme", group, "answer"], rules=rules, same=same)
     disclosure.check_audit(audit, where)
     return pub.assign(table=pub["theme"]).drop(columns="theme"), audit.assign(table=audit["theme"])
