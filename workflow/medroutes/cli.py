@@ -4,6 +4,7 @@
     python -m medroutes verify results/2026.11.0
     python -m medroutes diff results/2026.10.0 results/2026.11.0 --out diff.md
     python -m medroutes release-dir --configfile config/config.yaml --config release=2026.12.0
+    python -m medroutes publish demo-results/demo --configfile config/demo.yaml
 
 Exit codes: 0 OK; 1 verification found problems; 2 usage error or unreadable input (one line on
 stderr, no traceback: the person running this needs the file name, not our stack).
@@ -98,6 +99,15 @@ def _explain(args) -> int:
     return 0
 
 
+def _publish(args) -> int:
+    from . import publish
+
+    study = publish.load_study(publish.load_config(args.configfile or [], args.config or []))
+    meta = publish.load_publication(args.publication or publish.PUBLICATION)
+    publish.publish(args.release_dir, study, meta, args.archive, validate=not args.no_validate)
+    return 0
+
+
 def release_dir(snakemake_args: list[str], snakefile_configs=("config/config.yaml",)) -> str:
     """The release folder that Snakemake, given these arguments, will write: ``<out_dir>/<release>``.
 
@@ -165,6 +175,20 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--release", help="release folder (default: <out_dir>/<release> of config/config.yaml)")
     e.add_argument("--records", action="store_true", help="also print each contributing clean record as read")
     e.set_defaults(func=_explain)
+
+    pb = sub.add_parser("publish", help="publish a verified release: datapackage.json, CITATION.cff, .zenodo.json, "
+                        "an SDMX-CSV 2.0 export, one deterministic zip of the public files, and published.json "
+                        "(which freezes the release)")
+    pb.add_argument("release_dir")
+    pb.add_argument("--configfile", nargs="+", action="extend",
+                    help="config files after config/config.yaml, as given to Snakemake (e.g. config/demo.yaml)")
+    pb.add_argument("--config", nargs="+", action="extend", metavar="KEY=VALUE",
+                    help="config values as given to Snakemake's --config (e.g. raw_dir=...)")
+    pb.add_argument("--publication", help="project metadata (default: config/publication.yaml)")
+    pb.add_argument("--archive", help="zip to write (default: <release_dir>.zip beside the release folder)")
+    pb.add_argument("--no-validate", action="store_true",
+                    help="skip the frictionless validation of datapackage.json and of every table's rows")
+    pb.set_defaults(func=_publish)
 
     # listed for --help; main() hands its arguments to release_dir() untouched
     sub.add_parser("release-dir", help="print <out_dir>/<release> for these Snakemake arguments "

@@ -7,7 +7,7 @@ from pathlib import Path
 # every job puts the same folder first (workflow/scripts/step.py).
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
-from medroutes import codebase, plan, restricted
+from medroutes import codebase, plan, publish, restricted
 from medroutes import lock as release_lock
 from medroutes.config import raw_dir_origin
 from medroutes.errors import MedroutesError
@@ -24,6 +24,8 @@ try:
     check_all(STUDY.registry, STUDY.restricted_raw_dir, [s for s, ok in STUDY.supplied.items() if ok],
               origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR")
     restricted.check_key(STUDY)
+    # a published release is frozen: refuse a run (dry runs too) whose code, config or raw files would change it
+    publish.check_frozen(STUDY)
     # for the report's text (workflow/report/workflow.rst): which restricted sources this run has
     config["restricted_status"] = {sid: "supplied" if ok else "not supplied" for sid, ok in STUDY.supplied.items()}
     if workflow.is_main_process and not workflow.output_settings.dryrun:
