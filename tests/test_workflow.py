@@ -246,6 +246,25 @@ def test_study_on_real_data(tmp_path):
     assert trace.observations["value"].sum() == 181_376
     assert set(trace.observations["raw_file"]) == {"frontex_ibc/frontex.rda"}
     assert trace.observations["raw_row"].is_unique
+    # issue 11: IOM's data end in mid-November 2024, so 2024 is partial and its ratio is over Jan-Oct
+    wa24 = table[(table["route"] == "western_african") & (table["year"] == 2024)].iloc[0]
+    assert wa24["partial_year"] and wa24["dead_and_missing_months"] == 10 == wa24["ratio_detections_months"]
+    assert wa24["detections_months"] == 12
+    trace = explain.explain(release, "route_year", {"route": "western_african", "year": 2024},
+                            "dead_and_missing_per_1000_detections")
+    assert "over the 10 months both sources cover (Jan–Oct 2024)" in trace.text()
+    assert set(trace.observations["period"].str[5:7]) <= {f"{m:02d}" for m in range(1, 11)}
+    cm19 = table[(table["route"] == "central_mediterranean") & (table["year"] == 2019)].iloc[0]
+    assert cm19["arrivals_months"] == 11 and cm19["partial_year"]  # UNHCR ends in November 2019
+    cm20 = table[(table["route"] == "central_mediterranean") & (table["year"] == 2020)].iloc[0]
+    assert pd.isna(cm20["arrivals_yoy"])  # against 11 months, and a change of source
+    wa16 = table[(table["route"] == "western_african") & (table["year"] == 2016)].iloc[0]
+    assert wa16["low_base_detections"]  # 671 detections
+    # issue 11: the publishers' own figures, each matched within the tolerance or explained
+    check = pd.read_parquet(release / "compare" / "published_check.parquet")
+    assert len(check) >= 15 and set(check["status"]) <= {"matched", "explained"}, check["status"].value_counts()
+    assert (check["status"] == "matched").sum() >= 15
+    assert check.loc[check["id"] == "frontex_cmr_2016_detections", "pipeline_value"].item() == 181_376
     # IOM dead and missing, computed here straight from the workbook
     iom = pd.read_excel(SHARED_DATA / "iom_mmp" / "Missing_Migrants_Global_Figures_allData.xlsx")
     expected = iom.loc[(iom["Migration Route"] == "Central Mediterranean") & (iom["Incident Year"] == 2016),

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from . import coverage
+
 RECONCILIATION_SCHEMA = pa.schema([
     ("country", pa.string()), ("year", pa.int64()), ("measure", pa.string()), ("source_id", pa.string()),
     ("value", pa.float64()), ("reference_measure", pa.string()), ("reference_value", pa.float64()),
@@ -55,8 +57,10 @@ def _measure(obs: pd.DataFrame, name: str, country: str) -> pd.DataFrame:
         d = d[d["category"].isin(sel["category"])]
     if sel.get("year_end_only"):
         d = d[d["period"].str.endswith("-12-31")]
-    d = d.assign(year=d["period"].str[:4].astype(int), month=d["period"].str[:7])
-    out = d.groupby("year").agg(value=("value", "sum"), months_covered=("month", "nunique")).reset_index()
+    d = d.assign(year=d["period"].str[:4].astype(int))
+    out = d.groupby("year").agg(value=("value", "sum")).reset_index()
+    months = coverage.complete_months(d["period"])
+    out["months_covered"] = pd.array([len(months.get(y, ())) for y in out["year"]], dtype="Int64")
     if sel.get("year_end_only"):
         out["months_covered"] = pd.NA  # a stock read on one day, not months of flow
     return out
@@ -73,6 +77,8 @@ def reconciliation(obs: pd.DataFrame) -> pd.DataFrame:
             for year, value in _measure(obs, name, country).set_index("year")["value"].items():
                 chosen.setdefault(int(year), (name, value))
         ref = pd.DataFrame.from_dict(chosen, orient="index", columns=["reference_measure", "reference_value"])
+        spans = {name: _measure(obs, name, country).set_index("year")["months_covered"] for name in REFERENCES[country]}
+        ref["reference_months"] = [spans[m].get(y) for y, m in zip(ref.index, ref["reference_measure"], strict=True)]
         for name in names:
             m = _measure(obs, name, country)
             m = m.join(ref, on="year")
@@ -80,6 +86,11 @@ def reconciliation(obs: pd.DataFrame) -> pd.DataFrame:
             m["note"] = MEASURES[name][4]
             rows.append(m)
     out = pd.concat(rows, ignore_index=True)
-    out["difference"] = out["value"] - out["reference_value"]
+    # a difference is taken only between measures of the same months (a year-end stock counts as 12):
+    # 4 months of landings against 11 of UNHCR arrivals is no finding
+    span = out["months_covered"].astype("Float64").fillna(12)
+    ref_span = pd.to_numeric(out["reference_months"], errors="coerce").astype("Float64").fillna(12)
+    same = (span == ref_span).fillna(False).astype(bool)
+    out["difference"] = (out["value"] - out["reference_value"]).where(same)
     out["relative_difference"] = out["difference"] / out["reference_value"].replace(0, np.nan)
-    return out
+    return out.drop(columns="reference_months")

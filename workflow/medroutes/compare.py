@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from . import coverage
+
 TOTAL = {"counterpart_area": "_T", "sex": "_T", "age": "_T", "dimension": "_T", "category": "_T"}
 
 
@@ -64,7 +66,11 @@ ROUTE_YEAR_SCHEMA = pa.schema([
     *[(m.column, _F) for m in MEASURES], ("detections", _F), ("arrivals", _F), ("arrivals_source", pa.string()),
     ("dead_and_missing_per_1000_detections", _F), ("dead_and_missing_per_1000_arrivals", _F),
     ("share_female", _F), ("share_child", _F), ("detections_yoy", _F), ("arrivals_yoy", _F),
-    ("dead_and_missing_yoy", _F), ("partial_year", pa.bool_()), ("coverage_note", pa.string()),
+    ("dead_and_missing_yoy", _F),
+    ("detections_months", pa.int64()), ("arrivals_months", pa.int64()), ("dead_and_missing_months", pa.int64()),
+    ("ratio_detections_months", pa.int64()), ("ratio_arrivals_months", pa.int64()),
+    ("low_base_detections", pa.bool_()), ("low_base_arrivals", pa.bool_()),
+    ("partial_year", pa.bool_()), ("coverage_note", pa.string()),
 ])
 ROUTE_YEAR_KEY = ["route", "year"]
 
@@ -85,14 +91,15 @@ def _select(obs: pd.DataFrame, m: Measure, routes: list[str]) -> pd.DataFrame:
     return d[d["route"].isin(routes)]
 
 
-def _coverage(obs: pd.DataFrame, routes: list[str]) -> dict[str, str]:
-    """Where each source's data end (latest period among the rows the measures use)."""
-    ends = {}
+def _coverage(obs: pd.DataFrame) -> dict[str, dict[int, frozenset[int]]]:
+    """Source -> year -> the months its measures' observations cover (all areas and routes: an
+    incident source covers a month whether or not a death was recorded on a given route)."""
+    cov: dict[str, dict[int, set[int]]] = {}
     for m in MEASURES:
-        d = _select(obs, m, routes)
-        if len(d):
-            ends[m.source] = max(ends.get(m.source, ""), d["period"].max())
-    return ends
+        d = obs[(obs["source_id"] == m.source) & (obs["indicator"] == m.indicator)]
+        for year, months in coverage.complete_months(d["period"], events=bool((d["event_id"] != "_T").any())).items():
+            cov.setdefault(m.source, {}).setdefault(year, set()).update(months)
+    return {s: {y: frozenset(ms) for y, ms in years.items()} for s, years in cov.items()}
 
 
 def _measures(obs: pd.DataFrame, routes: list[str], by: list[str], grid: pd.MultiIndex) -> pd.DataFrame:
@@ -110,31 +117,96 @@ def _ratio(num: pd.Series, den: pd.Series, scale: float = 1.0) -> pd.Series:
     return scale * num / den.where(den > 0)
 
 
-def route_year(obs: pd.DataFrame, routes: list[str], first_year: int, last_year: int) -> pd.DataFrame:
-    """One row per study route and year; a measure with no observation stays null, not zero."""
-    grid = pd.MultiIndex.from_product([routes, range(first_year - 1, last_year + 1)], names=ROUTE_YEAR_KEY)
+# The headline measures, the source behind each, and the ratios drawn from them.
+MEASURE_SOURCE = {"detections": "frontex_ibc", "dead_and_missing": "iom_mmp"}
+RATIOS = {"dead_and_missing_per_1000_detections": ("detections", "ratio_detections_months", "low_base_detections"),
+          "dead_and_missing_per_1000_arrivals": ("arrivals", "ratio_arrivals_months", "low_base_arrivals")}
+FULL_YEAR = frozenset(range(1, 13))
+
+
+def route_year(obs: pd.DataFrame, routes: list[str], first_year: int, last_year: int,
+               min_denominator: float = 1000) -> pd.DataFrame:
+    """One row per study route and year; a measure with no observation stays null, not zero.
+
+    Coverage is read from the observations (``coverage.complete_months``): each headline measure
+    records the months of the year its source covers, and a year where any of them covers fewer
+    than 12 is partial. A ratio is taken over the months both of its sources cover, so that 10 months
+    of deaths are never divided by 12 months of crossings; a year-on-year change is null where either
+    year is partial or the source of arrivals changes. ``min_denominator`` flags ratios on small bases.
+    """
+    years = range(first_year - 1, last_year + 1)
+    grid = pd.MultiIndex.from_product([routes, years], names=ROUTE_YEAR_KEY)
     t = _measures(obs, routes, ROUTE_YEAR_KEY, grid)
     t["arrivals"] = t["arrivals_unhcr"].fillna(t["landings_italy_moi"])
     t["arrivals_source"] = np.where(t["arrivals_unhcr"].notna(), "unhcr_med",
                                     np.where(t["landings_italy_moi"].notna(), "italy_moi_landings", None))
-    t["dead_and_missing_per_1000_detections"] = _ratio(t["dead_and_missing"], t["detections"], 1000)
-    t["dead_and_missing_per_1000_arrivals"] = _ratio(t["dead_and_missing"], t["arrivals"], 1000)
+    cov = _coverage(obs)
+    year = t.index.get_level_values("year")
+
+    def months(col: str, sources) -> list[frozenset[int] | None]:
+        return [cov.get(s, {}).get(y, frozenset()) if s and pd.notna(v) else None
+                for s, y, v in zip(sources, year, t[col], strict=True)]
+
+    covered = {"detections": months("detections", [MEASURE_SOURCE["detections"]] * len(t)),
+               "dead_and_missing": months("dead_and_missing", [MEASURE_SOURCE["dead_and_missing"]] * len(t)),
+               "arrivals": months("arrivals", t["arrivals_source"])}
+    for col, ms in covered.items():
+        t[f"{col}_months"] = pd.array([None if m is None else len(m) for m in ms], dtype="Int64")
+
+    # ratios over the months both sources cover, from monthly sums
+    monthly = _measures(obs, routes, ROUTE_MONTH_KEY, pd.MultiIndex.from_product(
+        [routes, years, range(1, 13)], names=ROUTE_MONTH_KEY)).sort_index()
+    for ratio, (den, months_col, low_col) in RATIOS.items():
+        num_v, den_v, n_months = [], [], []
+        for i, key in enumerate(t.index):
+            common = (covered["dead_and_missing"][i] or frozenset()) & (covered[den][i] or frozenset())
+            rows = monthly.loc[key]
+            rows = rows[rows.index.isin(sorted(common))]
+            if den == "arrivals":  # one source per year: the one the annual arrivals come from
+                src = t["arrivals_source"].iat[i]
+                d_series = rows["arrivals_unhcr" if src == "unhcr_med" else "landings_italy_moi"]
+            else:
+                d_series = rows[den]
+            # IOM records incidents: a covered month without one on the route is a month of no deaths
+            num_v.append(rows["dead_and_missing"].sum() if common else np.nan)
+            den_v.append(d_series.sum(min_count=1) if common else np.nan)
+            n_months.append(len(common) if common else None)
+        num_s, den_s = pd.Series(num_v, index=t.index), pd.Series(den_v, index=t.index)
+        t[ratio] = _ratio(num_s, den_s, 1000)
+        t[months_col] = pd.array([None if pd.isna(r) else n for r, n in zip(t[ratio], n_months, strict=True)],
+                                 dtype="Int64")
+        t[low_col] = t[ratio].notna() & (den_s < min_denominator)
     # shares of the dead and missing recorded as female / as children: lower bounds, IOM often lacks the split
     t["share_female"] = _ratio(t["dead_and_missing_female"], t["dead_and_missing"])
     t["share_child"] = _ratio(t["dead_and_missing_child"], t["dead_and_missing"])
     for col in ("detections", "arrivals", "dead_and_missing"):
-        previous = t.groupby(level="route")[col].shift(1)
-        t[f"{col}_yoy"] = _ratio(t[col] - previous, previous)
-    t = t[t.index.get_level_values("year") >= first_year]
+        by_route = t.groupby(level="route")
+        previous, previous_months = by_route[col].shift(1), by_route[f"{col}_months"].shift(1)
+        comparable = (t[f"{col}_months"] == 12) & (previous_months == 12)
+        if col == "arrivals":
+            comparable &= t["arrivals_source"] == by_route["arrivals_source"].shift(1)
+        t[f"{col}_yoy"] = _ratio(t[col] - previous, previous).where(comparable.fillna(False).astype(bool))
+    t = t[year >= first_year].copy()
 
-    # The note names every source whose data end inside the year; the year is partial where the core
-    # measures (detections, dead and missing) end before December.
-    ends = _coverage(obs, routes)
     notes, partial = [], []
-    for year in t.index.get_level_values("year"):
-        inside = {s: e for s, e in sorted(ends.items()) if int(e[:4]) == year and e < f"{year}-12"}
-        notes.append("; ".join(f"{SOURCE_LABEL[s]} data end {e}" for s, e in inside.items()) or None)
-        partial.append(bool(set(inside) & {"frontex_ibc", "iom_mmp"}))
+    for i in range(len(t)):
+        row, parts, short = t.iloc[i], [], False
+        for col, label in (("detections", "detections"), ("arrivals", "arrivals"),
+                           ("dead_and_missing", "dead and missing")):
+            n = row[f"{col}_months"]
+            if pd.notna(n) and n < 12:
+                short = True
+                src = MEASURE_SOURCE.get(col) or row["arrivals_source"]
+                ms = cov.get(src, {}).get(int(row.name[1]), frozenset())
+                parts.append(f"{label} ({SOURCE_LABEL[src]}) cover {coverage.months_text(ms)} only")
+        for ratio, (_, months_col, low_col) in RATIOS.items():
+            n = row[months_col]
+            if pd.notna(n) and n < 12:
+                parts.append(f"{ratio} over the {n} months both sources cover")
+            if row[low_col]:
+                parts.append(f"{ratio} on fewer than {min_denominator:,.0f} {RATIOS[ratio][0]}")
+        notes.append("; ".join(parts) or None)
+        partial.append(short)
     t["coverage_note"] = notes
     t["partial_year"] = partial
     return t.reset_index()
@@ -148,11 +220,11 @@ def route_month(obs: pd.DataFrame, routes: list[str], first_year: int, last_year
     for col in ("detections", "dead_and_missing"):
         year_total = t.groupby(level=["route", "year"])[col].transform("sum")
         t[f"{col}_share_of_year"] = _ratio(t[col].fillna(0), year_total)
-    # seasonality is read for detections and deaths: a year counts as complete where both cover December
-    ends = [e for s, e in _coverage(obs, routes).items() if s in ("frontex_ibc", "iom_mmp")]
-    last_full = min((int(e[:4]) if e[5:7] == "12" else int(e[:4]) - 1) for e in ends) if ends else 0
+    # seasonality is read for detections and deaths: a year is complete where both cover all 12 months
+    cov = _coverage(obs)
+    full = {y for y in years if all(cov.get(s, {}).get(y) == FULL_YEAR for s in MEASURE_SOURCE.values())}
     t = t.reset_index()
-    t["complete_year"] = t["year"] <= last_full
+    t["complete_year"] = t["year"].isin(full)
     t["period"] = t["year"].astype(str) + "-" + t["month"].astype(str).str.zfill(2)
     return t
 

@@ -113,11 +113,15 @@ def load_registry(path) -> dict[str, dict]:
     """Read ``sources.yaml`` into ``{source_id: entry}``, validated."""
     data = load_yaml(path)
     validate(data, "sources.schema.yaml", str(path))
-    ids = [s["id"] for s in data["sources"]]
+    require_unique([s["id"] for s in data["sources"]], f"{path}: source ids registered twice")
+    return {s["id"]: s for s in data["sources"]}
+
+
+def require_unique(ids: list[str], message: str) -> None:
+    """Refuse a list of ids where one repeats, naming the repeated ones after ``message``."""
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise ConfigError(f"{path}: source ids registered twice: {dupes}")
-    return {s["id"]: s for s in data["sources"]}
+        raise ConfigError(f"{message}: {dupes}")
 
 
 def restricted_raw_dir(config: dict) -> Path:

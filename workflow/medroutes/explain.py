@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import compare
+from . import compare, coverage
 from .errors import MedroutesError
 
 TABLES = {"route_year": compare.ROUTE_YEAR_KEY, "route_month": compare.ROUTE_MONTH_KEY}
@@ -111,6 +111,8 @@ def _explain(trace, data, obs, row, column, table, parts, depth) -> float | None
         if col:
             _check(trace, "arrivals", value, _explain(trace, data, obs, row, col, table, parts, depth + 1))
         return value
+    if column in compare.RATIOS and table == "route_year" and _partial(row, column):
+        return _partial_ratio(trace, obs, row, column, parts, depth)
     if column in RATIOS:
         formula, names, fn = RATIOS[column]
         vals = [None if pd.isna(row[n]) else float(row[n]) for n in names]
@@ -141,7 +143,36 @@ def _explain(trace, data, obs, row, column, table, parts, depth) -> float | None
                        f"({', '.join(RATIOS)}) and the *_yoy changes")
 
 
-def _measure(trace, obs, row, m, table, value, parts, depth) -> float | None:
+def _partial(row: pd.Series, ratio: str) -> bool:
+    n = row[compare.RATIOS[ratio][1]]
+    return pd.notna(n) and n < 12
+
+
+def _partial_ratio(trace, obs, row, column, parts, depth) -> float | None:
+    """A ratio of a partial year is taken over the months both its sources cover: trace its parts over
+    those months, and check the ratio against the raw rows' sums."""
+    value = None if pd.isna(row[column]) else float(row[column])
+    den = compare.RATIOS[column][0]
+    year = int(row["year"])
+    cov = compare._coverage(obs)
+    source = {"detections": "frontex_ibc", "arrivals": row["arrivals_source"]}[den]
+    common = cov.get("iom_mmp", {}).get(year, frozenset()) & cov.get(source, {}).get(year, frozenset())
+    in_months = obs["period"].str[:4].eq(str(year)) & obs["period"].str[5:7].isin([f"{m:02d}" for m in common])
+    sub = obs[in_months]
+    _say(trace, depth, f"{column} = 1000 x dead_and_missing / {den}, over the {len(common)} months both sources "
+                       f"cover ({coverage.months_text(common)} {year}) = {_fmt(value)}; its parts, over those "
+                       "months only, are traced below")
+    cols = (["detections_sea", "detections_land"] if den == "detections"
+            else [{"unhcr_med": "arrivals_unhcr", "italy_moi_landings": "landings_italy_moi"}[source]])
+    num = _measure(trace, sub, row, MEASURES["dead_and_missing"], "route_year", None, parts, depth + 1, check=False)
+    num = num or 0.0  # incidents: a covered month without one is a month of no deaths (compare.route_year)
+    got = [_measure(trace, sub, row, MEASURES[c], "route_year", None, parts, depth + 1, check=False) for c in cols]
+    den_v = None if all(g is None for g in got) else sum(g or 0 for g in got)
+    _check(trace, column, value, 1000 * num / den_v if num is not None and den_v else None)
+    return value
+
+
+def _measure(trace, obs, row, m, table, value, parts, depth, check=True) -> float | None:
     d = compare._select(obs, m, [row["route"]])
     d = d[d["period"].str[:4] == str(int(row["year"]))]
     if table == "route_month":
@@ -157,6 +188,8 @@ def _measure(trace, obs, row, m, table, value, parts, depth) -> float | None:
         _say(trace, depth + 1, f"{r.period} {r.route_label} {r.category} value {_fmt(r.value)}  <- {r.raw_ref} "
                                f"(sha256 {r.raw_sha256[:12]}, row {r.raw_row})")
     parts.append(shown[OBS_SHOWN].assign(measure=m.column))
+    if not check:
+        return total
     _check(trace, m.column, value, total)
     return value
 

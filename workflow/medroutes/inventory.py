@@ -163,7 +163,7 @@ def figure(table: pd.DataFrame, country_names: dict, evidence_labels: dict, stem
     evidence = [e for e in evidence_labels if e in set(table["evidence_type"])]
     data = []
     with plt.rc_context(figures.STYLE):
-        fig, ax = plt.subplots(figsize=(7.2, 0.62 * len(evidence) + 1.6))
+        fig, ax = plt.subplots(figsize=(figures.FULL, 0.62 * len(evidence) + 1.6))
         fig.subplots_adjust(left=0.17, right=0.995, top=0.86, bottom=0.17)
         for r, ev in enumerate(evidence):
             for c, country in enumerate(countries):
@@ -192,7 +192,7 @@ def figure(table: pd.DataFrame, country_names: dict, evidence_labels: dict, stem
         figures._title(fig, "What data exist: evidence type by study country and access", data_label)
         figures._footer(fig, "A cell lists every registered source and documented database of its kind, by access; "
                         "its colour is the most open one. Restricted sources are shown whether or not they were "
-                        "supplied to this run. Sources: config/inventory.yaml (cited public documents), the source "
-                        "registry, the literature tag sheet.", data_label)
+                        "supplied to this run. Sources: the study's inventory of data holders (each entry cites public "
+                        "documents), the source registry, the literature review's tags.", data_label)
         figures.save(fig, stem, table)
     return pd.DataFrame(data)

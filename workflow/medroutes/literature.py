@@ -344,21 +344,20 @@ def figure(evmap: pd.DataFrame, topic_labels: dict, route_labels: dict, stem, da
     top = max(int(counts.max()), 1)
     with plt.rc_context(figures.STYLE):
         labels = {"": "Not route-specific", **route_labels}
-        fig, ax = plt.subplots(figsize=(7.0, 0.3 * len(topics) + 1.1))
-        # the labels column is sized for the longest code book topic at 8 pt; bbox_inches="tight" trims the rest
-        fig.subplots_adjust(left=0.47, right=0.99, top=0.84, bottom=0.03)
+        fig, axes = figures.new_figure(figures.FULL, 0.24 * len(topics) + 1.5)
+        ax = axes[0][0]
         ax.imshow(counts, cmap="Blues", vmin=0, vmax=top * 1.15, aspect="auto")  # headroom: top cell not black
         for (r, c), n in np.ndenumerate(counts):
-            ax.text(c, r, str(n), ha="center", va="center", fontsize=8,
+            ax.text(c, r, str(n), ha="center", va="center", fontsize=7,
                     color="white" if n > 0.6 * top else ("#222222" if n else "#888888"))
         figures.cell_grid(ax, [topic_labels.get(t, t) for t in topics],
-                          [textwrap.fill(labels.get(r, r), 14) for r in routes], fontsize=8)
+                          [textwrap.fill(labels.get(r, r), 14) for r in routes], fontsize=7)
         if "" in routes:  # a wider gap before the across-routes column: it is not a fourth route
             ax.axvline(routes.index("") - 0.5, color="white", lw=6)
-        figures._title(fig, "Published evidence by topic and route: number of references", data_label)
         unshown = "" if "" in routes else " Tags on no particular study route (EU-wide or global works) are not shown."
-        figures._footer(fig, f"A cell counts the distinct references tagged with the topic on the route; one reference "
-                        f"can count in several cells ({n_refs} references in all).{unshown} Source: literature "
-                        "review, config/literature/ (public works).", data_label)
+        figures.frame(fig, "Published evidence by topic and route: number of references",
+                      "A cell counts the distinct references tagged with the topic on the route; one reference "
+                      f"can count in several cells ({n_refs} references in all).{unshown} Source: literature "
+                      "review (public works).", data_label)
         figures.save(fig, stem, evmap)
     return evmap

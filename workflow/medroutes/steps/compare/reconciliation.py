@@ -16,9 +16,9 @@ SCHEMA = described(arrivals.RECONCILIATION_SCHEMA, {
     'value': 'the observed number, in `unit`; null only where obs_status is C (suppressed)',
     'reference_measure': 'the measure the row is compared with in that year',
     'reference_value': 'value of the reference measure',
-    'difference': 'value - reference_value',
+    'difference': 'value - reference_value; null where the two cover different months of the year',
     'relative_difference': 'difference / reference_value',
-    'months_covered': 'months of the year with data (null for a year-to-date stock)',
+    'months_covered': 'months of the year the measure covers completely (null for a year-to-date stock)',
     'note': 'why this measure differs from the others',
 }, __name__)
 

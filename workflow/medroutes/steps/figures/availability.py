@@ -4,7 +4,7 @@ from medroutes import figures
 from medroutes.io import read_parquet
 
 INPUTS = {"availability": "compare/availability.parquet"}
-CONFIG = ["countries", "figures.availability_years", "data_label"]
+CONFIG = ["countries", "figures.availability_years", "@indicators", "@registry", "data_label"]
 REPORT = {"png": ["availability.rst", "Figures"], "csv": ["availability.rst", "Figure data"]}
 
 
@@ -12,4 +12,6 @@ def build(step):
     c = step.config
     table = read_parquet(step.input["availability"])
     figures.availability_heatmap(table, figures.country_names(c["countries"]), stem=step.stem,
+                                 indicator_labels={k: v["label"] for k, v in c["@indicators"].items()},
+                                 source_labels=figures.source_labels(c["@registry"]),
                                  data_label=c["data_label"], **c["figures.availability_years"])

@@ -4,11 +4,12 @@ from medroutes import figures
 from medroutes.io import read_parquet
 
 INPUTS = {"route_year": "compare/route_year.parquet"}
-CONFIG = ["routes", "data_label"]
+CONFIG = ["routes", "compare.min_denominator", "data_label"]
 REPORT = {"png": ["deaths_ratio.rst", "Figures"], "csv": ["deaths_ratio.rst", "Figure data"]}
 
 
 def build(step):
     c = step.config
     table = read_parquet(step.input["route_year"])
-    figures.deaths_ratio(table, figures.route_labels(c["routes"]), stem=step.stem, data_label=c["data_label"])
+    figures.deaths_ratio(table, figures.route_labels(c["routes"]), stem=step.stem,
+                         min_denominator=c["compare.min_denominator"], data_label=c["data_label"])

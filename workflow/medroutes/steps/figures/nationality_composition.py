@@ -2,8 +2,9 @@
 
 from medroutes import figures
 from medroutes.io import read_parquet
+from medroutes.resolve import country_name
 
-INPUTS = {"nationality": "compare/nationality.parquet"}
+INPUTS = {"nationality": "compare/nationality.parquet", "route_year": "compare/route_year.parquet"}
 CONFIG = ["routes", "compare.years", "data_label"]
 REPORT = {"png": ["nationality_composition.rst", "Figures"], "csv": ["nationality_composition.rst", "Figure data"]}
 
@@ -11,5 +12,7 @@ REPORT = {"png": ["nationality_composition.rst", "Figures"], "csv": ["nationalit
 def build(step):
     c = step.config
     table = read_parquet(step.input["nationality"])
-    figures.nationality_composition(table, figures.route_labels(c["routes"]), stem=step.stem,
-                                    data_label=c["data_label"], **c["compare.years"])
+    names = {iso: country_name(iso) for iso in sorted(set(table["nationality"]))}
+    figures.nationality_composition(table, figures.route_labels(c["routes"]), stem=step.stem, names=names,
+                                    months=read_parquet(step.input["route_year"]), data_label=c["data_label"],
+                                    **c["compare.years"])
