@@ -11,13 +11,15 @@ ARGS   ?=
 release_dir = $(or $(shell $(BIN)/python -m medroutes release-dir $(1)),$(error no release folder from these arguments (see above)))
 DEMO   := --configfile config/config.yaml config/demo.yaml
 
-.PHONY: help install study demo test lint recover benchmark paper clean-demo
+.PHONY: help install study demo test lint recover benchmark paper clean-demo figures refresh
 
 help:
 	@echo "make study   run the whole study (raw files from \$$MEDROUTES_RAW_DIR or config raw_dir)"
 	@echo "make demo    run the whole pipeline on the fixture files in tests/fixtures/raw"
 	@echo "make test    run the test suite"
 	@echo "make lint    ruff + snakemake --lint"
+	@echo "make figures redraw the figures whose code changed, from the release (no raw data needed)"
+	@echo "make refresh bring the manifest, notebooks and report up to date after a redraw"
 	@echo "make recover after a hard kill: release Snakemake's lock and redo interrupted jobs"
 	@echo "make paper   build paper/example.tex with the release's numbers and figures (needs pdflatex; skipped without)"
 	@echo "make benchmark  time a cold run, a no-op rerun, one figure and the one-process floor (needs MEDROUTES_RAW_DIR)"
@@ -47,6 +49,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --lint $(DEMO)
+
+# The author's loop: redraw figures from the release (the raw data are not needed once the release has
+# taken them in), then bring the manifest, notebooks and report up to date, so `medroutes verify` passes.
+figures: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) figures $(ARGS)
+
+refresh: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) $(ARGS)
+	$(BIN)/snakemake --cores $(CORES) $(ARGS) --report $(call release_dir,$(ARGS))/report.html
 
 # After a hard kill (kill -9, a lost node) Snakemake keeps its lock: release it, then redo what was cut.
 # Manual on purpose: the lock is what stops two runs writing one release at once.

@@ -63,6 +63,9 @@ def published(demo_runs, tmp_path_factory):
 def test_datapackage_validates_and_describes_every_file(published):
     root, _, study = published
     assert publish.validate_datapackage(root) == []
+    from medroutes import release
+
+    assert release.verify(root) == []  # the publication files are not outputs the manifest must list
     dp = json.loads((root / publish.DATAPACKAGE).read_text())
     manifest = json.loads((root / "manifest.json").read_text())
     by_path = {r["path"]: r for r in dp["resources"]}

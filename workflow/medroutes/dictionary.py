@@ -90,14 +90,31 @@ def to_markdown(dictionary: pd.DataFrame, descriptions: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+STYLE = """body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.45;
+color:#222}nav{columns:3 16rem;font-size:.9rem;margin-bottom:2rem}nav a{display:block}h2{margin-top:2.5rem;
+border-bottom:1px solid #ccc;padding-bottom:.2rem}table{border-collapse:collapse;width:100%;font-size:.88rem}
+th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-bottom:1px solid #e5e5e5}
+th{background:#f3f3f3;position:sticky;top:0}td:first-child{font-family:monospace;white-space:nowrap}
+.top{font-size:.85rem}"""
+
+
 def to_html(dictionary: pd.DataFrame, descriptions: dict[str, str], release: str) -> str:
-    """The same page as HTML, for the Snakemake report."""
-    parts = [f"<html><head><meta charset='utf-8'><title>Data dictionary {release}</title></head><body>",
-             f"<h1>Data dictionary, release {release}</h1>",
-             "<p>Generated from the dataset schemas; every dataset is a Parquet file under the release.</p>"]
-    for dataset, d in dictionary.groupby("dataset", sort=False):
-        parts.append(f"<h2>{dataset}</h2><p>Produced by rule <code>{d['rule'].iloc[0]}</code>. "
-                     f"{descriptions.get(dataset, '')}</p>")
-        parts.append(d[["column", "type", "key", "description", "codes"]].to_html(index=False, border=0))
+    """The same page as HTML, for the Snakemake report: a table of contents, then one section per dataset."""
+    from html import escape
+
+    groups = list(dictionary.groupby("dataset", sort=False))
+    anchor = {dataset: "d-" + dataset.replace("/", "-").replace(".", "-") for dataset, _ in groups}
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Data dictionary {escape(release)}"
+             f"</title><style>{STYLE}</style></head><body>",
+             f"<h1 id='top'>Data dictionary, release {escape(release)}</h1>",
+             "<p>Generated from the dataset schemas; every dataset is a Parquet file under the release "
+             "(<code>&lt;dataset&gt;.parquet</code>). Key columns identify a row.</p>",
+             f"<nav aria-label='Datasets'>{''.join(f'<a href=#{anchor[d]}>{escape(d)}</a>' for d, _ in groups)}</nav>"]
+    for dataset, d in groups:
+        parts.append(f"<h2 id='{anchor[dataset]}'>{escape(dataset)}</h2><p>Produced by rule "
+                     f"<code>{escape(d['rule'].iloc[0])}</code>. {escape(descriptions.get(dataset, ''))}</p>")
+        table = d[["column", "type", "key", "description", "codes"]].assign(key=d["key"].map({True: "yes", False: ""}))
+        parts.append(table.to_html(index=False, border=0, escape=True))
+        parts.append("<p class='top'><a href='#top'>Back to the contents</a></p>")
     parts.append("</body></html>")
     return "\n".join(parts)

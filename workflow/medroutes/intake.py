@@ -10,6 +10,7 @@ parsed is what was checked, even if the file changes in between.
 from __future__ import annotations
 
 import hashlib
+import json
 import urllib.request
 from pathlib import Path, PurePosixPath
 
@@ -114,12 +115,21 @@ def check_file(raw_dir, source: dict, file_entry: dict, *, allow_download: bool 
 
 
 def check_all(registry: dict[str, dict], raw_dir, source_ids, *, allow_download: bool = False,
-              origin: str = "raw_dir") -> list[tuple[str, dict]]:
+              origin: str = "raw_dir", release_dir=None) -> list[tuple[str, dict]]:
     """Start-up check over every file of ``source_ids``; reports every problem at once. Returns the
-    (source id, file entry) pairs still to download (only with ``allow_download``)."""
-    problems, pending = [], []
+    (source id, file entry) pairs still to download (only with ``allow_download``).
+
+    A file that is absent here but whose pinned bytes the release in ``release_dir`` already took in
+    (its ``intake/<source>.provenance.json`` records the same sha256) is not a problem: the steps after
+    intake can be rebuilt from the release (an author redrawing figures without the raw data). A step
+    that needs the raw file itself still stops, on Snakemake's missing-input error."""
+    problems, pending, absent = [], [], []
     for sid in source_ids:
         for f in registry[sid]["files"]:
+            if release_dir is not None and not raw_path(raw_dir, sid, f).is_file() \
+                    and taken_in(release_dir, sid, f):
+                absent.append(f"{sid}/{f['name']}")
+                continue
             try:
                 if check_file(raw_dir, registry[sid], f, allow_download=allow_download, origin=origin) is None:
                     pending.append((sid, f))
@@ -127,7 +137,22 @@ def check_all(registry: dict[str, dict], raw_dir, source_ids, *, allow_download:
                 problems.append(str(exc))
     if problems:
         raise IntakeError("raw-data intake failed:\n- " + "\n- ".join(problems))
+    if absent:
+        log.info("%d raw file(s) not in %s, already taken in by release %s with the pinned sha256 (%s): the "
+                 "steps after intake can be rebuilt from the release, intake itself cannot", len(absent), raw_dir,
+                 release_dir, ", ".join(absent))
     return pending
+
+
+def taken_in(release_dir, source_id: str, file_entry: dict) -> bool:
+    """True where the release's intake record of the source holds this file with its pinned sha256."""
+    record = Path(release_dir) / "intake" / f"{source_id}.provenance.json"
+    try:
+        observed = json.loads(record.read_text(encoding="utf-8"))["observed"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return any(isinstance(o, dict) and o.get("name") == file_entry["name"] and o.get("sha256") == file_entry["sha256"]
+               for o in observed)
 
 
 def provenance(registry_entry: dict, raw_dir) -> dict:

@@ -22,13 +22,11 @@ from pathlib import Path
 from . import codebase, plan
 from .errors import MedroutesError
 from .io import atomic_path, read_json, sha256_file, write_json
+from .release import PUBLICATION_FILES
 
 PUBLICATION = codebase.REPO / "config" / "publication.yaml"
-DATAPACKAGE, CITATION, ZENODO = "datapackage.json", "CITATION.cff", ".zenodo.json"
-SDMX = "observations.sdmx.csv"
-PUBLISHED = "published.json"
-# written by publish, derived from the manifest: the manifest cannot list them
-OWN_FILES = (DATAPACKAGE, CITATION, ZENODO, SDMX, PUBLISHED)
+# written by publish, derived from the manifest: the manifest cannot list them (release.release_files skips them)
+OWN_FILES = DATAPACKAGE, CITATION, ZENODO, SDMX, PUBLISHED = PUBLICATION_FILES
 OBSERVATIONS = "harmonised/observations.parquet"
 PUBLISHED_VERSION = "1"
 DP_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -542,8 +540,7 @@ def publish(release_dir, study: plan.Study, meta: dict, archive=None, *, validat
 
     root = Path(release_dir)
     t0 = time.perf_counter()
-    own = {f"{name}: not listed in the manifest" for name in OWN_FILES}
-    problems = [p for p in release.verify(root) if p not in own]
+    problems = release.verify(root)
     if problems:
         raise MedroutesError(f"{root}: does not verify ({len(problems)} problem(s), first: {problems[0]}); "
                              f"run `python -m medroutes verify {root}`")

@@ -33,6 +33,8 @@ REPORT_NAME = "report.html"
 MANIFEST_VERSION = "1"
 # Top-level folders of a release that hold run records (times, hosts), not results.
 NOT_OUTPUTS = ("logs", "benchmarks")
+# written by `medroutes publish` from the manifest (which therefore cannot list them)
+PUBLICATION_FILES = ("datapackage.json", "CITATION.cff", ".zenodo.json", "observations.sdmx.csv", "published.json")
 TABULAR_TEXT = {".csv": ",", ".tsv": "\t"}
 
 
@@ -52,7 +54,7 @@ def release_files(release_dir) -> list[str]:
                        and not (rel_dir == Path(".") and d in NOT_OUTPUTS)]
         for name in filenames:
             rel = (rel_dir / name).as_posix()
-            if not name.startswith(".") and rel not in (MANIFEST_NAME, REPORT_NAME):
+            if not name.startswith(".") and rel not in (MANIFEST_NAME, REPORT_NAME, *PUBLICATION_FILES):
                 out.append(rel)
     return sorted(out)
 

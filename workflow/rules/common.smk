@@ -18,8 +18,9 @@ BASE = Path(workflow.basedir)
 
 try:
     STUDY = plan.Study.load(config, BASE, code_version=code_version(BASE), packages=packages())
+    # a raw file the release already took in (same sha256) may be absent: figures redrawn without raw data
     PENDING_DOWNLOADS = check_all(STUDY.registry, STUDY.raw_dir, STUDY.sources, allow_download=config["download"],
-                                  origin=raw_dir_origin())
+                                  origin=raw_dir_origin(), release_dir=STUDY.release_dir)
     # a supplied restricted file is pinned and verified like any raw file; an absent one is said once
     check_all(STUDY.registry, STUDY.restricted_raw_dir, [s for s, ok in STUDY.supplied.items() if ok],
               origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR")
@@ -74,6 +75,8 @@ def step_outputs(step):
         path = STUDY.path(pattern)
         if name in step.report:
             caption, category = step.report[name]
-            path = report(path, caption=f"../report/{caption}", category=category)
+            # each figure under its own heading of the report: the step's name (e.g. "nexus")
+            path = report(path, caption=f"../report/{caption}", category=category,
+                          subcategory=step.name.split("/")[-1].replace("_", " "))
         out[name] = path
     return out
