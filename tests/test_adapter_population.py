@@ -1,9 +1,12 @@
-"""World Bank population adapter: read -> clean -> harmonise on hand-written fixtures."""
+"""World Bank population adapter: read -> clean -> harmonise on hand-written fixtures (CSV and API JSON)."""
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from medroutes.adapters import population as adapter
@@ -17,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "tests/fixtures/raw/population"
 BAD = ROOT / "tests/fixtures/bad/population"
 FIXTURE = RAW / "population.csv"
+API = ROOT / "tests/fixtures/layouts/population/api_v2.json"  # the CSV fixture's numbers, in the API's shape
 REAL = ROOT.parent / "shared/data/population/population.csv"
 SOURCE = "population"
 STUDY = ["NGA", "NER", "SEN", "MAR", "TUN", "LBY", "ITA", "ESP"]
@@ -136,6 +140,122 @@ def test_input_errors(name, fragments):
     assert str(path) in msg
     for fragment in fragments:
         assert fragment in msg
+
+
+# ---------------------------------------------------------------- World Bank API v2 JSON
+
+def _api_doc() -> list:
+    return json.loads(API.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path, content, name="api.json") -> Path:
+    path = tmp_path / "population" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else json.dumps(content).encode())
+    return path
+
+
+def test_api_json_equals_csv(env):
+    """The same numbers give the same tidy table and observations whichever format carries them."""
+    raw, kept, rejects, ledger, obs = run([API], env)
+    _, csv_kept, _, _, csv_obs = run([FIXTURE], env)
+    lineage = ["raw_file", "raw_row", "raw_ref"]
+
+    def same(a, b, key):
+        return a.drop(columns=lineage).sort_values(key).reset_index(drop=True), \
+            b.drop(columns=lineage).sort_values(key).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(*same(kept, csv_kept, ["country_code", "year"]))
+    pd.testing.assert_frame_equal(*same(obs, csv_obs, ["ref_area", "period"]))
+    assert list(kept.columns) == list(csv_kept.columns)
+    assert obs.loc[(obs.ref_area == "XKX") & (obs.period == "2017"), "value"].tolist() == [1_771_050]
+    row = obs[(obs.ref_area == "SEN") & (obs.period == "2016")].iloc[0]
+    assert row.raw_ref == "population/api_v2.json record 29" and row.raw_row == 29  # records count from 1
+
+
+def test_api_json_rejects(env):
+    raw, kept, rejects, ledger, obs = run([API], env)
+    assert ledger == {"rows_in": 33, "rows_kept": 20, "rows_rejected": 13,
+                      "rejected_by_reason": {"aggregate_not_a_country": 12, "missing_value": 1}}
+    by_ref = rejects.set_index("raw_ref")
+    empty = by_ref.loc["population/api_v2.json record 9"]  # "Not classified": empty iso3 (and a null value)
+    assert (empty.reason, empty.detail) == ("aggregate_not_a_country",
+                                            "countryiso3code '' (country.id 'XY', 'Not classified') is not an "
+                                            "ISO 3166-1 alpha-3 country code: a World Bank aggregate or grouping, "
+                                            "not a country")
+    assert by_ref.loc["population/api_v2.json record 11"].detail.startswith("countryiso3code 'WLD' (country.id '1W'")
+    eritrea = by_ref.loc["population/api_v2.json record 15"]  # a country's null value
+    assert (eritrea.reason, eritrea.column) == ("missing_value", "population")
+    assert '"country_code": "ERI"' in eritrea.record
+
+
+def test_api_json_vintage(caplog):
+    with caplog.at_level(logging.INFO, logger="medroutes.adapters.population"):
+        raw = read_records(adapter, [API])
+    assert raw.attrs["lastupdated"] == "2025-07-01"
+    assert "population/api_v2.json: World Bank API v2 SP.POP.TOTL, source 2, lastupdated 2025-07-01, 33 records" \
+        in caplog.text
+
+
+def test_format_from_content_not_name(tmp_path):
+    """A JSON response saved as .csv is read as JSON, a CSV saved as .json as CSV."""
+    as_csv = read_records(adapter, [_write(tmp_path, b"\r\n  " + API.read_bytes(), "population.csv")])
+    as_json = read_records(adapter, [_write(tmp_path, FIXTURE.read_bytes(), "population.json")])
+    assert (len(as_csv), as_csv.raw_ref.iloc[0]) == (33, "population/population.csv record 1")
+    assert (len(as_json), as_json.raw_ref.iloc[0]) == (31, "population/population.json row 2")
+
+
+def _bad(name):
+    """The fixture with one thing broken, or a whole document in place of it."""
+    doc = _api_doc()
+    meta, records = doc
+    if name == "paged":
+        meta.update(page=1, pages=2, per_page="20", total=33)  # per_page as old API versions give it
+    elif name == "other_indicator":
+        records[2]["indicator"] = {"id": "SP.POP.TOTL.FE.IN", "value": "Population, female"}
+    elif name == "short":
+        del records[-1]
+    elif name == "bad_vintage":
+        meta["lastupdated"] = "July 2025"
+    elif name == "no_date":
+        del records[4]["date"]
+    else:
+        return {"api_error": [{"message": [{"id": "120", "key": "Invalid value",
+                                            "value": "The provided parameter value is not valid"}]}],
+                "object": meta, "one_element": [meta], "no_metadata": [records, meta],
+                "no_records": [dict(meta, total=0), None], "not_json": API.read_bytes()[:500],
+                "nan": API.read_bytes().replace(b"99411030", b"NaN"), "empty": b" \r\n",
+                "xml": b'<?xml version="1.0" encoding="utf-8"?><wb:error>'}[name]
+    return doc
+
+
+@pytest.mark.parametrize("name, fragments", [
+    ("paged", ["element [0]", "is page 1 of 2 (33 records, 20 per page)", "'pages': 2", "'total': 33",
+               "download with per_page >= total (33)"]),
+    ("other_indicator", ["record 3 (element [1][2])", "column 'indicator.id'", "another indicator",
+                         "'SP.POP.TOTL.FE.IN'", "expected 'SP.POP.TOTL'"]),
+    ("api_error", ["element [0]", "World Bank API's error response",
+                   "'120 Invalid value: The provided parameter value is not valid'"]),
+    ("object", ["top level", "two-element array", "(found 'object')", "[paging metadata object, array of records]"]),
+    ("one_element", ["top level", "(found ['object'])"]),
+    ("no_metadata", ["top level", "(found ['array', 'object'])"]),
+    ("no_records", ["element [1]", "total of 0", "(found 'null')"]),
+    ("short", ["element [1]", "total of 33", "(found '32 records')", "a cut or edited download?"]),
+    ("bad_vintage", ["'lastupdated' is not a date", "'July 2025'", "YYYY-MM-DD"]),
+    ("no_date", ["record 5 (element [1][4])", "not a record of the API's shape (KeyError: 'date')"]),
+    ("not_json", ["not valid JSON", "line 3 column 189"]),  # cut short in its third line
+    ("nan", ["NaN is not a JSON value", "JSON has no NaN"]),
+    ("empty", ["file is empty", "a CSV file with a header row, or the World Bank API v2 JSON response"]),
+    ("xml", ["is XML or HTML, not CSV or JSON", "format=json"]),
+])
+def test_api_json_input_errors(tmp_path, name, fragments):
+    path = _write(tmp_path, _bad(name))
+    with pytest.raises(InputError) as err:
+        read_records(adapter, [path])
+    msg = str(err.value)
+    assert str(path) in msg
+    for fragment in fragments:
+        assert fragment in msg, msg
 
 
 @pytest.mark.realdata
