@@ -107,7 +107,7 @@ def test_complete_months_reads_monthly_daily_and_annual_periods():
     assert complete_months(pd.Series(["2014-01-02", "2014-06-10", "2014-12-29"]), events=True)[2014] == frozenset(
         range(1, 13))
     assert complete_months(pd.Series(["2014-01-02", "2014-06-10", "2014-12-29"]))[2014] == frozenset({1, 6, 12})
-    assert complete_months(pd.Series(["2014-02", "2014-11-15"]), events=True)[2014] == frozenset(range(2, 11))
+    assert complete_months(pd.Series(["2014-02", "2014-11-15"]), events=True)[2014] == frozenset(range(1, 11))
     assert months_text({1, 2, 3, 5, 9, 10}) == "Jan–Mar, May, Sep–Oct" and months_text(set()) == "none"
 
 

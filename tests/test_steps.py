@@ -221,7 +221,9 @@ def test_nothing_changed_nothing_planned(built_copy):
 def test_editing_a_compare_module_reruns_that_table_its_figures_notebook_and_manifest(repo):
     repo.edit("workflow/medroutes/steps/compare/route_year.py", None, "\n# an edit\n")
     assert _planned(repo) == {"compare_route_year": 1, "figure_route_flows_deaths": 1, "figure_deaths_ratio": 1,
-                              "notebook_03_comparison": 1, "paper_numbers": 1, "manifest": 1, "all": 1}
+                              "figure_nationality_composition": 1, "compare_published_check": 1,
+                              "figure_published_check": 1, "notebook_03_comparison": 1, "paper_numbers": 1,
+                              "manifest": 1, "all": 1}
     res = _verify(repo)
     assert res.returncode == 1, res.stdout
     assert ("compare/route_year.parquet: built by other code than this checkout: "
@@ -231,7 +233,7 @@ def test_editing_a_compare_module_reruns_that_table_its_figures_notebook_and_man
 
 @pytest.mark.slow
 def test_the_ratio_edit_from_the_issue_rebuilds_the_tables_that_use_it(repo):
-    repo.edit("workflow/medroutes/compare.py", "1000)", "100)")
+    repo.edit("workflow/medroutes/compare.py", "_ratio(num_s, den_s, 1000)", "_ratio(num_s, den_s, 100)")
     planned = _planned(repo)
     assert {"compare_route_year", "compare_route_month", "compare_per_capita"} <= set(planned)
     assert not {"dictionary", "clean", "harmonise", "observations", "compare_nexus"} & set(planned), planned

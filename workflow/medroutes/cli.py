@@ -108,6 +108,23 @@ def _publish(args) -> int:
     return 0
 
 
+def _register(args) -> int:
+    from . import publish, vintages
+
+    config = publish.load_config(args.configfile or [], args.config or [])
+    vintages.register(config, args.source, args.files, vintage=args.vintage, as_of=args.as_of,
+                      landing=args.landing, url=args.url, to_registry=args.registry)
+    return 0
+
+
+def _fetch(args) -> int:
+    from . import publish, vintages
+
+    config = publish.load_config(args.configfile or [], args.config or [])
+    vintages.fetch(config, args.source, vintage=args.vintage, to_registry=args.registry)
+    return 0
+
+
 def release_dir(snakemake_args: list[str], snakefile_configs=("config/config.yaml",)) -> str:
     """The release folder that Snakemake, given these arguments, will write: ``<out_dir>/<release>``.
 
@@ -189,6 +206,26 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--no-validate", action="store_true",
                     help="skip the frictionless validation of datapackage.json and of every table's rows")
     pb.set_defaults(func=_publish)
+
+    for name, helptext in (("register", "bring in a new vintage of a public source: hash its files, read them with "
+                                         "the source's adapter, print what they hold, and register the vintage "
+                                         "(in the local overlay; --registry: in config/sources.yaml)"),
+                           ("fetch", "download a source's registered URLs and register what arrives as a new "
+                                     "vintage (never replacing the pinned one)")):
+        r = sub.add_parser(name, help=helptext)
+        r.add_argument("source", help="registry id, e.g. frontex_ibc")
+        if name == "register":
+            r.add_argument("files", nargs="+", help="the vintage's files, as the publisher gives them")
+            r.add_argument("--as-of", help="the data-as-of date, where the files do not state it")
+            r.add_argument("--landing", help="the publisher's landing page of this vintage")
+            r.add_argument("--url", help="the URL of the exact copy registered, where there is one")
+        r.add_argument("--vintage", help="its label: the release or data-as-of date, YYYY-MM-DD (default: the "
+                                         "date the files state; fetch: the download date if they state none)")
+        r.add_argument("--registry", action="store_true",
+                       help="write into config/sources.yaml (maintainers) instead of the local overlay")
+        r.add_argument("--configfile", nargs="+", action="extend", help="config files after config/config.yaml")
+        r.add_argument("--config", nargs="+", action="extend", metavar="KEY=VALUE", help="config values")
+        r.set_defaults(func=_register if name == "register" else _fetch)
 
     # listed for --help; main() hands its arguments to release_dir() untouched
     sub.add_parser("release-dir", help="print <out_dir>/<release> for these Snakemake arguments "

@@ -42,8 +42,15 @@ def command_line_booleans(config: dict, schema_name: str = "config.schema.yaml")
 
 def validate(instance: dict, schema_name: str, what: str) -> None:
     """Validate against ``workflow/schemas/<schema_name>``; the message names the key and what is allowed."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     schema = load_yaml(SCHEMA_DIR / schema_name)
-    validator = jsonschema.Draft202012Validator(schema)
+    # one schema may use another's definitions ("sources.schema.yaml#/$defs/vintage")
+    schemas = Registry().with_resources(
+        (f.name, Resource.from_contents(load_yaml(f), default_specification=DRAFT202012))
+        for f in sorted(SCHEMA_DIR.glob("*.schema.yaml")))
+    validator = jsonschema.Draft202012Validator(schema, registry=schemas)
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
     if errors:
         lines = []
@@ -147,10 +154,51 @@ def apply_overlay(registry: dict[str, dict], path) -> dict[str, dict]:
     for entry in data["sources"]:
         sid = entry["id"]
         if sid not in registry:
-            raise ConfigError(f"{path}: pins files of {sid!r}, which is not a registered source; restricted "
-                              f"sources: {sorted(k for k, v in registry.items() if is_restricted(v))}")
-        if not is_restricted(registry[sid]):
-            raise ConfigError(f"{path}: pins files of {sid!r}, a public source; the overlay pins only restricted "
-                              "sources (a public source's files are pinned in the registry)")
-        out[sid] = {**registry[sid], "files": entry["files"]}
+            raise ConfigError(f"{path}: names {sid!r}, which is not a registered source; registered: "
+                              f"{sorted(registry)}")
+        if "vintages" in entry:  # a researcher's newer vintage of a public source (medroutes register)
+            if is_restricted(registry[sid]):
+                raise ConfigError(f"{path}: adds vintages to {sid!r}, a restricted source; pin its files instead")
+            out[sid] = {**out[sid], "vintages": [*registry[sid].get("vintages", []), *entry["vintages"]]}
+        if "files" in entry:
+            if not is_restricted(registry[sid]):
+                raise ConfigError(f"{path}: pins files of {sid!r}, a public source; the overlay pins only "
+                                  "restricted sources' files (a public source gets a new vintage: "
+                                  f"python -m medroutes register {sid} FILE...)")
+            out[sid] = {**out[sid], "files": entry["files"]}
+    return out
+
+
+def vintages_of(entry: dict) -> list[dict]:
+    """Every registered vintage of a public source, as {vintage, as_of, landing, url, files, folder}: the
+    one pinned in ``files`` (in ``<raw_dir>/<id>/``), then each of ``vintages`` (in ``<id>@<vintage>/``)."""
+    pinned = {"vintage": entry.get("vintage") or entry.get("as_of") or "pinned", "as_of": entry.get("as_of"),
+              "landing": entry.get("landing"), "files": entry["files"], "folder": entry["id"]}
+    return [pinned, *({**v, "folder": f"{entry['id']}@{v['vintage']}"} for v in entry.get("vintages", []))]
+
+
+def select_vintages(registry: dict[str, dict], wanted: dict | None) -> dict[str, dict]:
+    """Each public source resolved to one vintage: config ``vintages[<id>]``, else the newest (labels are
+    ISO dates or versions, compared as text). The entry's ``files`` and ``as_of`` become that vintage's,
+    and ``vintage`` names it; a file outside the source's own folder carries its ``folder``."""
+    wanted = wanted or {}
+    unknown = sorted(set(wanted) - set(registry))
+    if unknown:
+        raise ConfigError(f"config vintages names sources not in the registry: {unknown}")
+    out = {}
+    for sid, entry in registry.items():
+        if is_restricted(entry):
+            out[sid] = entry
+            continue
+        options = vintages_of(entry)
+        labels = [v["vintage"] for v in options]
+        require_unique(labels, f"source {sid!r}: vintages registered twice")
+        pick = str(wanted.get(sid) or max(labels))
+        if pick not in labels:
+            raise ConfigError(f"config vintages.{sid} = {pick!r} is not a registered vintage of {sid}; registered: "
+                              f"{labels} (bring one in with: python -m medroutes register {sid} FILE...)")
+        v = options[labels.index(pick)]
+        files = [f if v["folder"] == sid else {**f, "folder": v["folder"]} for f in v["files"]]
+        out[sid] = {**entry, "files": files, "as_of": v.get("as_of") or entry.get("as_of"), "vintage": pick,
+                    **({"landing": v["landing"]} if v.get("landing") else {})}
     return out

@@ -2,10 +2,11 @@
 
 A month counts as covered when the series records it and its data reach the month's edges. A series
 of counts (monthly or daily totals) records the months it has observations in: a missing month is a
-gap. A series of events (one row per incident, ``event_id`` set) records every month of its span: a
-month without an incident is a month of zero. Daily data cover the first or last month of their span
-when they reach within ``EDGE_DAYS`` of the month's edge (quiet days: a last incident on 29 December
-still means December was recorded). Annual periods cover all twelve months.
+gap. A series of events (one row per incident, ``event_id`` set) records every month of its span, from
+the start of its first year to its last incident: a month without an incident is a month of zero.
+Daily data cover the first or last month of their span when they reach within ``EDGE_DAYS`` of the
+month's edge (quiet days: a last incident on 29 December still means December was recorded). Annual
+periods cover all twelve months.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def complete_months(periods: pd.Series, events: bool = False) -> dict[int, froze
         starts = [*days, *(m.start_time for m in monthly)] if events else list(days)
         ends = [*days, *(m.end_time.normalize() for m in monthly)] if events else list(days)
         first, last = min(starts), max(ends)
+        if events:  # an incident database records from the start of its first year, whenever its first incident
+            first = pd.Timestamp(first.year, 1, 1)
         months = (pd.period_range(first, last, freq="M") if events
                   else pd.PeriodIndex(days.dt.to_period("M").unique(), freq="M"))
         for month in months:

@@ -638,7 +638,8 @@ def published_check(table: pd.DataFrame, stem, *, country_names: dict[str, str] 
                   for r in t.itertuples()]
     t["label"] = [lab + (", rounded" if a else "") for lab, a in zip(t["label"], t["approx"], strict=True)]
     twice = t["label"].duplicated(keep=False)  # the same place and period published twice: say which is which
-    t["label"] = [f"{lab} ({r.measure.split(' (')[0]}, published {r.published})" if tw else lab
+    t["label"] = [f"{lab} ({r.measure.split(' (')[0]}"
+                  + ("" if r.published == "unknown" else f", published {r.published}") + ")" if tw else lab
                   for lab, r, tw in zip(t["label"], t.itertuples(), twice, strict=True)]
     plotted = t[["id", "label", "source", "published_value", "pipeline_value", "relative_difference", "tolerance",
                  "status"]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import urllib.request
 from pathlib import Path, PurePosixPath
 
@@ -35,16 +36,19 @@ def bad_name(name: str) -> str | None:
 
 
 def raw_path(raw_dir, source_id: str, file_entry: dict) -> Path:
-    """Where a registered file lives: ``<raw_dir>/<source_id>/<name>``, and nowhere else.
+    """Where a registered file lives: ``<raw_dir>/<source_id>/<name>`` (a later vintage's in
+    ``<raw_dir>/<source_id>@<vintage>/``, its ``folder``), and nowhere else.
 
     Refuses a name that is absolute, has a ``..`` part, or resolves (symlinks followed) outside the
     source's folder: the registry can never point intake at, or a download to, another file."""
-    name = file_entry["name"]
+    name, sub = file_entry["name"], file_entry.get("folder", source_id)
     why = bad_name(name)
     if why:
         raise IntakeError(f"registry file name {name!r} of source {source_id!r} {why}; expected a "
-                          f"file name inside <raw_dir>/{source_id}/")
-    folder = Path(raw_dir) / source_id
+                          f"file name inside <raw_dir>/{sub}/")
+    if sub != source_id and not re.fullmatch(rf"{re.escape(source_id)}@[0-9A-Za-z][0-9A-Za-z._-]*", sub):
+        raise IntakeError(f"registry folder {sub!r} of source {source_id!r}: expected {source_id}@<vintage>")
+    folder = Path(raw_dir) / sub
     path = folder / name
     real, real_folder = path.resolve(), folder.resolve()
     if not real.is_relative_to(real_folder):
@@ -128,7 +132,7 @@ def check_all(registry: dict[str, dict], raw_dir, source_ids, *, allow_download:
         for f in registry[sid]["files"]:
             if release_dir is not None and not raw_path(raw_dir, sid, f).is_file() \
                     and taken_in(release_dir, sid, f):
-                absent.append(f"{sid}/{f['name']}")
+                absent.append(f"{f.get('folder', sid)}/{f['name']}")
                 continue
             try:
                 if check_file(raw_dir, registry[sid], f, allow_download=allow_download, origin=origin) is None:

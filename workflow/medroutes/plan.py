@@ -231,6 +231,7 @@ class Study:
             load_yaml,
             raw_dir,
             restricted_raw_dir,
+            select_vintages,
             validate,
         )
         from .errors import MedroutesError
@@ -248,6 +249,7 @@ class Study:
             return Path(repo) / p.removeprefix(REPO_PREFIX) if str(p).startswith(REPO_PREFIX) else Path(p)
 
         registry = apply_overlay(load_registry(in_repo(config["sources"])), mine(config["restricted"]["overlay"]))
+        registry = select_vintages(registry, config["vintages"])  # one vintage per public source
         unknown = sorted(set(config["use_sources"]) - set(registry))
         if unknown:
             raise MedroutesError(f"use_sources names sources not in the registry: {unknown}; "
@@ -321,7 +323,8 @@ class Study:
         """A declared CONFIG value: a dotted config key (``{country}`` filled in), or an ``@``-name."""
         special = {"@aliases": self.aliases, "@indicators": self.indicators, "@raw_dir": str(self.raw_dir),
                    "@release_dir": self.release_dir, "@source_adapters": self.source_adapters,
-                   "@code_version": self.code_version, "@packages": self.packages}
+                   "@code_version": self.code_version, "@packages": self.packages,
+                   "@vintages": {sid: self.registry[sid]["vintage"] for sid in self.sources}}
         if key == "@source":
             return self.registry[wildcards["source"]]
         if key.startswith("@supplied:"):  # the supplied restricted sources of one evidence type

@@ -99,7 +99,7 @@ def _format(path: str) -> str:
 # --- manifest ---------------------------------------------------------------------------------
 
 def build_manifest(release_dir, files=None, producers=None, *, release: str, code_version: str,
-                   packages: dict[str, str], code=None) -> dict:
+                   packages: dict[str, str], code=None, vintages: dict[str, str] | None = None) -> dict:
     """The manifest of ``release_dir`` as a JSON-ready dict.
 
     ``files``: output paths (absolute, cwd-relative or release-relative); None = every output
@@ -173,6 +173,7 @@ def build_manifest(release_dir, files=None, producers=None, *, release: str, cod
         "release": release,
         "code_version": code_version,
         "packages": dict(sorted(packages.items())),
+        **({"vintages": dict(sorted(vintages.items()))} if vintages else {}),  # source -> vintage read
         "files": entries,
         # the same files as a Frictionless data-package resource list, for tools that read one
         "resources": [{"name": re.sub(r"[^a-z0-9._/-]", "-", e["path"].lower()), "path": e["path"],

@@ -37,9 +37,11 @@ class StepRun:
     restricted_dir: str | None = None  # the release's restricted working folder
 
     def write(self, df, output: str = "parquet", *, schema=None, key=None, dataset: str | None = None,
-              upstream: list | dict | None = None, sort_by: list[str] | None = None) -> None:
+              upstream: list | dict | None = None, sort_by: list[str] | None = None,
+              vintage: str | None = None) -> None:
         """Write dataset ``df`` to output ``output`` with the module's SCHEMA and KEY unless given;
-        its metadata names the dataset, key, release and the sha256 of its upstream files."""
+        its metadata names the dataset, key, release, the sha256 of its upstream files and, for a
+        source's table, the vintage it was read from."""
         schema = self.module.SCHEMA if schema is None else schema
         key = list(self.module.KEY if key is None else key)
         path = self.output[output]
@@ -48,7 +50,8 @@ class StepRun:
         shas = upstream if isinstance(upstream, dict) else {Path(p).name: sha256_file(p) for p in upstream}
         write_parquet(df, path, schema, sort_by or key,
                       {"dataset": dataset or self.dataset(output), "key": ",".join(key), "release": self.release,
-                       "upstream_sha256": ",".join(f"{k}={v}" for k, v in sorted(shas.items()))})
+                       "upstream_sha256": ",".join(f"{k}={v}" for k, v in sorted(shas.items())),
+                       **({"vintage": vintage} if vintage else {})})
         log.info("%s: %d rows", dataset or self.dataset(output), len(df))
 
     @property

@@ -29,6 +29,7 @@ try:
     publish.check_frozen(STUDY)
     # for the report's text (workflow/report/workflow.rst): which restricted sources this run has
     config["restricted_status"] = {sid: "supplied" if ok else "not supplied" for sid, ok in STUDY.supplied.items()}
+    config["source_vintages"] = {sid: STUDY.registry[sid]["vintage"] for sid in STUDY.sources}  # and which vintage
     if workflow.is_main_process and not workflow.output_settings.dryrun:
         for _note in (restricted.not_supplied_note(STUDY), restricted.unread_note(STUDY)):
             if _note:
@@ -77,6 +78,6 @@ def step_outputs(step):
             caption, category = step.report[name]
             # each figure under its own heading of the report: the step's name (e.g. "nexus")
             path = report(path, caption=f"../report/{caption}", category=category,
-                          subcategory=step.name.split("/")[-1].replace("_", " "))
+                          subcategory=Path(step.name).name.replace("_", " "))
         out[name] = path
     return out

@@ -1,6 +1,6 @@
 """The release manifest: every output with sha256, bytes, rows, the rule and the code that made it
-(every module's sha256, package versions) and its inputs' checksums. ``medroutes verify`` checks a
-release against it, and against the code of the checkout it runs in."""
+(every module's sha256, package versions) and its inputs' checksums; and the vintage of each source.
+``medroutes verify`` checks a release against it, and against the code of the checkout it runs in."""
 
 from pathlib import Path
 
@@ -12,7 +12,7 @@ log = get_logger(__name__)
 
 INPUTS = {"outputs": "@outputs"}
 OUTPUTS = {"json": "manifest.json"}
-CONFIG = ["@source_adapters", "countries", "@code_version", "@packages"]
+CONFIG = ["@source_adapters", "countries", "@code_version", "@packages", "@vintages"]
 LOCAL = True  # reads the main process's .snakemake/metadata for each file's rule, inputs and code key
 
 
@@ -25,6 +25,7 @@ def build(step):
     code = {rel: plan.code_of_output(rel, c["@source_adapters"], list(c["countries"])) for rel in rels}
     built = releasing.build_manifest(root, files, releasing.producers_from_snakemake(root), release=step.release,
                                      code_version=c["@code_version"], packages=c["@packages"],
-                                     code={k: v for k, v in code.items() if v is not None})
+                                     code={k: v for k, v in code.items() if v is not None},
+                                     vintages=c["@vintages"])
     releasing.write_manifest(built, step.output["json"])
     log.info("manifest: %d files", len(built["files"]))

@@ -5,6 +5,8 @@ ledger (``<source>.ledger.json``: rows in = kept + rejected, by reason) come fro
 The columns are the source adapter's (``medroutes/adapters/<source>.py``, its ``SPEC``)."""
 
 
+from pathlib import Path
+
 from medroutes import adapters
 from medroutes import clean as cleaning
 from medroutes.io import read_json, write_json
@@ -26,14 +28,15 @@ def build(step):
     record = read_json(step.input["provenance"])
     adapter = adapters.get(source["adapter"])
     raw = adapters.read(adapter, record["observed"])  # the bytes parsed are checked against the record
-    shas = {f"{sid}/{f['name']}": f["sha256"] for f in record["observed"]}
+    # keyed as the lineage names a file: <folder>/<name> (a later vintage's folder is <source>@<vintage>)
+    shas = {f"{Path(f['path']).parent.name}/{f['name']}": f["sha256"] for f in record["observed"]}
     kept, rejects, ledger = cleaning.clean(raw, adapter.SPEC, raw_sha256=shas, max_count=thresholds["max_count"],
                                            max_period=thresholds["max_period"])
     # rows stay in raw-file order; the dataset's key is the adapter's record key
     step.write(kept, schema=adapter.SPEC.arrow_schema(), key=adapter.SPEC.key, upstream=shas,
-               sort_by=["raw_file", "raw_row", *adapter.SPEC.key])
+               sort_by=["raw_file", "raw_row", *adapter.SPEC.key], vintage=source.get("vintage"))
     step.write(rejects, "rejects", schema=cleaning.REJECTS_SCHEMA, key=REJECTS_KEY, dataset=f"rejects/{sid}",
-               upstream=shas)
+               upstream=shas, vintage=source.get("vintage"))
     ledger = {"source_id": sid, **ledger}
     write_json(ledger, step.output["ledger"])
     log.info("%s: rows in %d, kept %d, rejected %d %s", sid, ledger["rows_in"], ledger["rows_kept"],

@@ -33,8 +33,8 @@ def build(step):
     clean = read_parquet(step.input["clean"])
     obs, rejects = harmonising.harmonise(clean, spec, source["id"], c["routes"],
                                          CountryResolver(c["@aliases"], c["areas"]), c["@indicators"])
-    step.write(obs)
-    step.write(rejects, "rejects", schema=cleaning.REJECTS_SCHEMA, key=REJECTS_KEY)
+    step.write(obs, vintage=source.get("vintage"))
+    step.write(rejects, "rejects", schema=cleaning.REJECTS_SCHEMA, key=REJECTS_KEY, vintage=source.get("vintage"))
     ledger = {"source_id": source["id"], **cleaning.check_row_counts(len(obs) + len(rejects), len(obs),
                                                                       rejects["reason"])}
     write_json(ledger, step.output["ledger"])
