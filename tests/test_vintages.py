@@ -198,3 +198,10 @@ def test_a_run_reads_the_selected_vintage_and_every_output_records_it(cfg, tmp_p
     fx = obs[obs["source_id"] == "frontex_ibc"]
     assert set(fx["raw_file"]) == {f"frontex_ibc@2025-05-07/{book.name}"}
     assert set(fx["route"].dropna()) == {"central_mediterranean", "western_mediterranean", "western_african"}
+
+
+def test_registry_entries_name_the_publishers_own_format_first():
+    registry = load_registry(REPO / "config" / "sources.yaml")
+    for sid in ("frontex_ibc", "population"):
+        formats = registry[sid]["formats"]
+        assert formats[0]["by"] == "publisher" and formats[-1]["by"] == "repackaging", sid

@@ -154,7 +154,8 @@ def apply_overlay(registry: dict[str, dict], path) -> dict[str, dict]:
     for entry in data["sources"]:
         sid = entry["id"]
         if sid not in registry:
-            raise ConfigError(f"{path}: names {sid!r}, which is not a registered source; registered: "
+            what = "pins files of" if "files" in entry else "adds vintages to"
+            raise ConfigError(f"{path}: {what} {sid!r}, which is not a registered source; registered: "
                               f"{sorted(registry)}")
         if "vintages" in entry:  # a researcher's newer vintage of a public source (medroutes register)
             if is_restricted(registry[sid]):

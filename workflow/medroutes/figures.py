@@ -264,8 +264,8 @@ def route_flows_deaths(table: pd.DataFrame, route_labels: dict[str, str], stem, 
         year_panels([(left, "Detections of illegal border crossings", "Detections (thousands)"),
                      (right, "Dead and missing", "Persons")], first, last)
         handles = [Line2D([], [], color=c, marker="o", label=route_labels.get(r, r)) for r, c in ROUTE_COLOURS.items()]
-        bottom_legend(fig, handles + [partial_handle()])
         partial = _partial_text(plotted, {"detections": "Frontex", "dead_and_missing": "IOM"})
+        bottom_legend(fig, handles + ([partial_handle()] if partial else []))
         frame(fig, f"Detections and dead and missing by route, {first}–{last}",
               "Sources: Frontex, monthly detections of illegal border crossings (detections, not persons); IOM "
               f"Missing Migrants Project (minimum estimates).{partial}", data_label)
@@ -359,8 +359,8 @@ def reconciliation(table: pd.DataFrame, country_names: dict[str, str], first_yea
         used = [m for m in RECONCILIATION_STYLE if m in set(plotted["measure"])]
         handles = [Line2D([], [], color=SOURCE_COLOURS[RECONCILIATION_STYLE[m][1]], ls=RECONCILIATION_STYLE[m][2],
                           marker=RECONCILIATION_STYLE[m][3], label=RECONCILIATION_STYLE[m][0]) for m in used]
-        bottom_legend(fig, handles + [partial_handle()], ncol=2)
         short = plotted[pd.to_numeric(plotted["months_covered"], errors="coerce") < 12]
+        bottom_legend(fig, handles + ([partial_handle()] if len(short) else []), ncol=2)
         partial = "; ".join(sorted({f"{country_names.get(r.country, r.country)}, "
                                     f"{RECONCILIATION_STYLE[r.measure][0].split(',')[0]} {r.year} "
                                     f"({r.months_covered} of 12 months)" for r in short.itertuples()}))
@@ -398,9 +398,13 @@ def deaths_ratio(table: pd.DataFrame, route_labels: dict[str, str], stem, *, min
         year_panels([(left, "Dead and missing (IOM)", "Persons"),
                      (right, "Dead and missing per 1,000 detections", "Per 1,000 detections")], first, last)
         handles = [Patch(color=c, label=route_labels.get(r, r)) for r, c in ROUTE_COLOURS.items()]
-        handles += [partial_handle("bar"), partial_handle(),
-                    Line2D([], [], color="#555555", marker="x", ls="none", ms=6,
-                           label=f"Ratio on fewer than {min_denominator:,.0f} detections")]
+        if (~_complete(plotted["dead_and_missing_months"])).any():
+            handles.append(partial_handle("bar"))
+        if (~_complete(plotted["ratio_detections_months"])).any():
+            handles.append(partial_handle())
+        if plotted["low_base_detections"].fillna(False).astype(bool).any():
+            handles.append(Line2D([], [], color="#555555", marker="x", ls="none", ms=6,
+                                  label=f"Ratio on fewer than {min_denominator:,.0f} detections"))
         bottom_legend(fig, handles, ncol=3)
         partial = _partial_text(plotted.rename(columns={"ratio_detections_months": "ratio_months"}),
                                 {"dead_and_missing": "IOM"})
