@@ -17,7 +17,7 @@ help:
 	@echo "make study   run the whole study (raw files from \$$MEDROUTES_RAW_DIR or config raw_dir)"
 	@echo "make demo    run the whole pipeline on the fixture files in tests/fixtures/raw"
 	@echo "make test    run the test suite"
-	@echo "make lint    ruff + snakemake --lint"
+	@echo "make lint    ruff + snakefmt --check + snakemake --lint"
 	@echo "make figures redraw the figures whose code changed, from the release (no raw data needed)"
 	@echo "make refresh bring the manifest, notebooks and report up to date after a redraw"
 	@echo "make recover after a hard kill: release Snakemake's lock and redo interrupted jobs"
@@ -48,6 +48,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check Snakefile workflow/rules
 	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --lint $(DEMO)
 
 # The author's loop: redraw figures from the release (the raw data are not needed once the release has

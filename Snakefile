@@ -33,6 +33,6 @@ include: "workflow/rules/steps.smk"
 
 
 rule all:
+    default_target: True
     input:
         STUDY.outputs_of(),
-    default_target: True

@@ -211,6 +211,19 @@ def test_snakemake_lint_is_clean():
     assert "Lints for" not in res.stdout + res.stderr
 
 
+def test_snakefmt_is_clean():
+    res = subprocess.run([str(Path(sys.executable).with_name("snakefmt")), "--check", "Snakefile", "workflow/rules"],
+                         capture_output=True, text=True, cwd=REPO)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_the_workflow_catalog_file_says_how_to_run_it():
+    import yaml
+
+    meta = yaml.safe_load((REPO / ".snakemake-workflow-catalog.yml").read_text(encoding="utf-8"))
+    assert meta["usage"]["mandatory-flags"]["flags"] and meta["usage"]["report"] is True
+
+
 def test_ruff_is_clean():
     res = subprocess.run([str(Path(sys.executable).with_name("ruff")), "check", str(REPO)],
                          capture_output=True, text=True)

@@ -196,8 +196,24 @@ def save(fig, stem: Path | str, data: pd.DataFrame) -> None:
     for fmt in FORMATS:
         with atomic_path(stem.with_suffix(f".{fmt}")) as tmp:
             fig.savefig(tmp, format=fmt, metadata=METADATA[fmt])
+            if fmt == "svg":
+                _number_clip_paths(Path(tmp))
     write_csv(data, stem.with_suffix(".csv"))
     plt.close(fig)
+
+
+def _number_clip_paths(path: Path) -> None:
+    """Name the SVG's clip paths clip0, clip1, ... in order of appearance: matplotlib hashes each clip
+    box's coordinates to full float precision, and a difference in the 16th digit (seen between two
+    runs of the same figure) changed the bytes, not the drawing."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    ids = dict.fromkeys(re.findall(r'<clipPath id="(p[0-9a-f]+)"', text))
+    names = {old: f"clip{i}" for i, old in enumerate(ids)}
+    if names:
+        text = re.sub(r"\b(p[0-9a-f]{6,})\b", lambda m: names.get(m.group(1), m.group(1)), text)
+        path.write_text(text, encoding="utf-8")
 
 
 def bottom_legend(fig, handles: list, ncol: int | None = None) -> None:

@@ -19,11 +19,21 @@ BASE = Path(workflow.basedir)
 try:
     STUDY = plan.Study.load(config, BASE, code_version=code_version(BASE), packages=packages())
     # a raw file the release already took in (same sha256) may be absent: figures redrawn without raw data
-    PENDING_DOWNLOADS = check_all(STUDY.registry, STUDY.raw_dir, STUDY.sources, allow_download=config["download"],
-                                  origin=raw_dir_origin(), release_dir=STUDY.release_dir)
+    PENDING_DOWNLOADS = check_all(
+        STUDY.registry,
+        STUDY.raw_dir,
+        STUDY.sources,
+        allow_download=config["download"],
+        origin=raw_dir_origin(),
+        release_dir=STUDY.release_dir,
+    )
     # a supplied restricted file is pinned and verified like any raw file; an absent one is said once
-    check_all(STUDY.registry, STUDY.restricted_raw_dir, [s for s, ok in STUDY.supplied.items() if ok],
-              origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR")
+    check_all(
+        STUDY.registry,
+        STUDY.restricted_raw_dir,
+        [s for s, ok in STUDY.supplied.items() if ok],
+        origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR",
+    )
     restricted.check_key(STUDY)
     # a published release is frozen: refuse a run (dry runs too) whose code, config or raw files would change it
     publish.check_frozen(STUDY)
@@ -77,7 +87,11 @@ def step_outputs(step):
         if name in step.report:
             caption, category = step.report[name]
             # each figure under its own heading of the report: the step's name (e.g. "nexus")
-            path = report(path, caption=f"../report/{caption}", category=category,
-                          subcategory=Path(step.name).name.replace("_", " "))
+            path = report(
+                path,
+                caption=f"../report/{caption}",
+                category=category,
+                subcategory=Path(step.name).name.replace("_", " "),
+            )
         out[name] = path
     return out

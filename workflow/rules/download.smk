@@ -12,12 +12,12 @@ for _n, (_sid, _f) in enumerate(PENDING_DOWNLOADS):
             str(raw_path(STUDY.raw_dir, _sid, _f)),
         log:
             f"{R}/logs/download/{_sid}/{_f['name']}.log",
+        localrule: True
+        conda:
+            "../envs/medroutes.yaml"
         params:
             url=_f["url"],
             sha256=_f["sha256"],
             size=_f["bytes"],
-        localrule: True
-        conda:
-            "../envs/medroutes.yaml"
         script:
             "../scripts/download.py"

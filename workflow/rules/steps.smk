@@ -16,13 +16,13 @@ for _step in STEPS:
             STUDY.path(_step.log),
         benchmark:
             STUDY.path(_step.benchmark)
+        localrule: _step.local
+        conda:
+            "../envs/medroutes.yaml"
         params:
             step=_step.name,
             config=step_config(_step),
             code=step_code(_step),
-        localrule: _step.local
-        conda:
-            "../envs/medroutes.yaml"
         script:
             "../scripts/step.py"
 
