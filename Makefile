@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
-CORES  ?= 2
+CORES  ?=
+CORES_FLAG = $(if $(CORES),--cores $(CORES))  # empty: the default profile's cores (profiles/default)
 ARGS   ?=
 
 # The release folder these Snakemake arguments write (the report goes there, beside the outputs):
@@ -33,14 +34,14 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# --rerun-incomplete: a job interrupted mid-write is simply redone (its outputs are never trusted).
+# Plain snakemake reads profiles/default (all cores, a job interrupted mid-write is redone).
 study: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(ARGS)
-	$(BIN)/snakemake --cores $(CORES) $(ARGS) --report $(call release_dir,$(ARGS))/report.html
+	$(BIN)/snakemake $(CORES_FLAG) $(ARGS)
+	$(BIN)/snakemake $(CORES_FLAG) $(ARGS) --report $(call release_dir,$(ARGS))/report.html
 
 demo: $(STAMP)
-	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(DEMO) $(ARGS)
-	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake --cores $(CORES) $(DEMO) $(ARGS) \
+	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake $(CORES_FLAG) $(DEMO) $(ARGS)
+	env -u MEDROUTES_RAW_DIR $(BIN)/snakemake $(CORES_FLAG) $(DEMO) $(ARGS) \
 		--report $(call release_dir,$(DEMO) $(ARGS))/report.html
 
 test: $(STAMP)
@@ -54,24 +55,24 @@ lint: $(STAMP)
 # The author's loop: redraw figures from the release (the raw data are not needed once the release has
 # taken them in), then bring the manifest, notebooks and report up to date, so `medroutes verify` passes.
 figures: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) figures $(ARGS)
+	$(BIN)/snakemake $(CORES_FLAG) figures $(ARGS)
 
 refresh: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) $(ARGS)
-	$(BIN)/snakemake --cores $(CORES) $(ARGS) --report $(call release_dir,$(ARGS))/report.html
+	$(BIN)/snakemake $(CORES_FLAG) $(ARGS)
+	$(BIN)/snakemake $(CORES_FLAG) $(ARGS) --report $(call release_dir,$(ARGS))/report.html
 
 # After a hard kill (kill -9, a lost node) Snakemake keeps its lock: release it, then redo what was cut.
 # Manual on purpose: the lock is what stops two runs writing one release at once.
 recover: $(STAMP)
 	$(BIN)/snakemake --unlock $(ARGS)
-	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete $(ARGS)
+	$(BIN)/snakemake $(CORES_FLAG) --rerun-incomplete $(ARGS)
 
 # The example document (paper/example.tex) against the configured release's numbers and figures.
 paper: $(STAMP)
 	bash paper/build.sh $(call release_dir,$(ARGS))
 
 benchmark: $(STAMP)
-	$(BIN)/python bench/benchmark.py --cores $(CORES)
+	$(BIN)/python bench/benchmark.py --cores $(or $(CORES),2)
 
 clean-demo:
 	rm -rf demo-results

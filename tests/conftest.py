@@ -17,15 +17,15 @@ DEMO = [str(REPO / "config" / "config.yaml"), str(REPO / "config" / "demo.yaml")
 
 
 def run_snakemake(workdir: Path, *args: str, raw_dir: Path | None = RAW, env: dict | None = None,
-                  configfiles: tuple = (), targets: tuple = ()):
+                  configfiles: tuple = (), targets: tuple = (), timeout: int = 600, cores: str | None = "2"):
     """The demo (plus ``configfiles``) in ``workdir``, with the fixture raw folder given absolute."""
     environ = {k: v for k, v in os.environ.items() if k != "MEDROUTES_RAW_DIR"}
     environ.update(env or {})
-    cmd = [SNAKEMAKE, *targets, "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2",
-           "--configfile", *DEMO, *map(str, configfiles)]
+    cmd = [SNAKEMAKE, *targets, "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+           *(["--cores", cores] if cores else []), "--configfile", *DEMO, *map(str, configfiles)]
     if raw_dir is not None:
         cmd += ["--config", f"raw_dir={raw_dir}"]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=600)
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ as literals at its top level:
   a notebook: its HTML page);
 - ``CONFIG``: the config keys it reads (dotted; ``@``-names are loaded code lists, see CONTEXT);
 - optionally ``RULE`` (the rule name), ``REPORT`` (output name -> [caption, category]), ``ADAPTER``
-  (its code includes the source's adapter), ``LOCAL`` (runs in the main Snakemake process),
+  (its code includes the source's adapter), ``LOCAL`` (runs where Snakemake runs, never submitted to a cluster),
   ``EVIDENCE`` (a restricted evidence type: the step runs only when a source of that type is supplied);
 
 Restricted outputs (``restricted/<dir>/<name>.<ext>``, built by ``steps/restricted/<dir>/<name>.py``) are

@@ -18,25 +18,29 @@ BASE = Path(workflow.basedir)
 
 try:
     STUDY = plan.Study.load(config, BASE, code_version=code_version(BASE), packages=packages())
-    # a raw file the release already took in (same sha256) may be absent: figures redrawn without raw data
-    PENDING_DOWNLOADS = check_all(
-        STUDY.registry,
-        STUDY.raw_dir,
-        STUDY.sources,
-        allow_download=config["download"],
-        origin=raw_dir_origin(),
-        release_dir=STUDY.release_dir,
-    )
-    # a supplied restricted file is pinned and verified like any raw file; an absent one is said once
-    check_all(
-        STUDY.registry,
-        STUDY.restricted_raw_dir,
-        [s for s, ok in STUDY.supplied.items() if ok],
-        origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR",
-    )
-    restricted.check_key(STUDY)
-    # a published release is frozen: refuse a run (dry runs too) whose code, config or raw files would change it
-    publish.check_frozen(STUDY)
+    # The start-up checks run in the main process, before any job; a job's own parse (a cluster job
+    # starts Snakemake twice) trusts them, so a short job does not re-hash every raw file.
+    PENDING_DOWNLOADS = []
+    if workflow.is_main_process:
+        # a raw file the release already took in (same sha256) may be absent: figures redrawn without raw data
+        PENDING_DOWNLOADS = check_all(
+            STUDY.registry,
+            STUDY.raw_dir,
+            STUDY.sources,
+            allow_download=config["download"],
+            origin=raw_dir_origin(),
+            release_dir=STUDY.release_dir,
+        )
+        # a supplied restricted file is pinned and verified like any raw file; an absent one is said once
+        check_all(
+            STUDY.registry,
+            STUDY.restricted_raw_dir,
+            [s for s, ok in STUDY.supplied.items() if ok],
+            origin="restricted.raw_dir or $MEDROUTES_RESTRICTED_DIR",
+        )
+        restricted.check_key(STUDY)
+        # a published release is frozen: refuse a run (dry runs too) whose code, config or raw files would change it
+        publish.check_frozen(STUDY)
     # for the report's text (workflow/report/workflow.rst): which restricted sources this run has
     config["restricted_status"] = {sid: "supplied" if ok else "not supplied" for sid, ok in STUDY.supplied.items()}
     config["source_vintages"] = {sid: STUDY.registry[sid]["vintage"] for sid in STUDY.sources}  # and which vintage

@@ -7,6 +7,7 @@ from medroutes.io import write_parquet, write_text
 
 OUTPUTS = {"parquet": "dictionary.parquet", "md": "dictionary.md", "html": "dictionary.html"}
 CONFIG = ["@source_adapters", "@indicators", "countries", "areas"]
+LOCAL = True  # built from the step modules and code lists, no data: too small to submit
 REPORT = {"html": ["dictionary.rst", "Data dictionary"]}
 SCHEMA = dictionary.DICTIONARY_SCHEMA
 KEY = dictionary.DICTIONARY_KEY

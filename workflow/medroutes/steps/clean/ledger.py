@@ -14,6 +14,7 @@ from medroutes.schema import described
 
 INPUTS = {"ledgers": "clean/{source}.ledger.json", "observations": "harmonised/{source}.ledger.json"}
 OUTPUTS = {"parquet": "clean/ledger.parquet", "csv": "clean/ledger.csv"}
+LOCAL = True  # one row per source from the sources' ledgers: too small to submit
 REPORT = {"csv": ["ledger.rst", "Rejects ledger"]}
 RULE = "ledger"
 KEY = ["source_id", "stage", "reason"]

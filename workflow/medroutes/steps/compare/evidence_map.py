@@ -7,6 +7,7 @@ from medroutes.schema import described
 
 INPUTS = {"tags": "literature/tags.parquet"}
 CONFIG = ["@codebook", "routes"]
+LOCAL = True  # counts of the tag sheet: too small to submit
 KEY = ["topic", "route"]
 SCHEMA = described(literature.EVIDENCE_MAP_SCHEMA, {
     "topic": "code book topic (config/codebook.yaml: topics)",

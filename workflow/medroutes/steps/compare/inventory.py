@@ -9,6 +9,7 @@ from medroutes.schema import described
 
 INPUTS = {"inventory": "repo:config/inventory.yaml", "tags": "literature/tags.parquet"}
 CONFIG = ["@registry", "@supplied", "@codebook", "countries"]
+LOCAL = True  # a matrix of the inventory and the registry: too small to submit
 KEY = ["country", "evidence_type", "entry"]
 SCHEMA = described(inventory.MATRIX_SCHEMA, {
     "country": "ISO3 of the study country",

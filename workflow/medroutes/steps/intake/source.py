@@ -9,6 +9,7 @@ log = get_logger(__name__)
 INPUTS = {"raw": "raw:{source}"}
 OUTPUTS = {"json": "intake/{source}.provenance.json"}
 CONFIG = ["@source", "@raw_dir"]
+LOCAL = True  # hashes the raw files, nothing more: cheaper in the main process than as a cluster job
 
 
 def build(step):

@@ -6,6 +6,7 @@ from medroutes.schema import described
 
 INPUTS = {"inventory": "repo:config/inventory.yaml"}
 CONFIG = ["@codebook"]
+LOCAL = True  # a table of config/inventory.yaml: too small to submit
 KEY = ["id"]
 SCHEMA = described(inventory.HOLDERS_SCHEMA, {
     "id": "inventory entry id",

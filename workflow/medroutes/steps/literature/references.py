@@ -6,6 +6,7 @@ from medroutes.schema import described
 
 INPUTS = {"references": "repo:config/literature/references.bib"}
 CONFIG = []
+LOCAL = True  # a table of the reference list: too small to submit
 KEY = ["key"]
 SCHEMA = described(literature.REFERENCES_SCHEMA, {
     "key": "citation key (BibTeX key or CSL id), cited by the tag sheet",

@@ -15,6 +15,7 @@ SHEET = "config/literature/tags.csv"
 INPUTS = {"tags": "repo:config/literature/tags.csv", "references": "literature/references.parquet"}
 OUTPUTS = {"parquet": "literature/tags.parquet", "rejects": "literature/tags.rejects.parquet"}
 CONFIG = ["@codebook", "countries", "routes"]
+LOCAL = True  # a table of the tag sheet: too small to submit
 KEY = ["key", "route", "country", "topic"]
 SCHEMA = described(literature.TAGS_SCHEMA, {
     "key": "citation key (literature/references)",
