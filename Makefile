@@ -12,7 +12,7 @@ ARGS   ?=
 release_dir = $(or $(shell $(BIN)/python -m medroutes release-dir $(1)),$(error no release folder from these arguments (see above)))
 DEMO   := --configfile config/config.yaml config/demo.yaml
 
-.PHONY: help install study demo test lint recover benchmark paper clean-demo figures refresh
+.PHONY: help install study demo test lint recover benchmark benchmark-scale paper clean-demo figures refresh
 
 help:
 	@echo "make study   run the whole study (raw files from \$$MEDROUTES_RAW_DIR or config raw_dir)"
@@ -24,6 +24,7 @@ help:
 	@echo "make recover after a hard kill: release Snakemake's lock and redo interrupted jobs"
 	@echo "make paper   build paper/example.tex with the release's numbers and figures (needs pdflatex; skipped without)"
 	@echo "make benchmark  time a cold run, a no-op rerun, one figure and the one-process floor (needs MEDROUTES_RAW_DIR)"
+	@echo "make benchmark-scale  the study on synthetic 1x, 4x, 16x copies of the raw data: time and memory per stage"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +74,12 @@ paper: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python bench/benchmark.py --cores $(or $(CORES),2)
+
+# The whole study on synthetic copies of every public source at 1x, 4x and 16x its real size, written in
+# each source's own format into a temporary folder (bench/synthetic_scale.py); FACTORS="1 4" for fewer.
+benchmark-scale: $(STAMP)
+	MEDROUTES_RAW_DIR=$${MEDROUTES_RAW_DIR:-../shared/data} $(BIN)/python bench/benchmark_scale.py \
+		--cores $(or $(CORES),2) $(if $(FACTORS),--factors $(FACTORS))
 
 clean-demo:
 	rm -rf demo-results

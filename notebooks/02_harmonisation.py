@@ -71,7 +71,9 @@ display(pd.DataFrame(upstream, columns=["file", "sha256"]))
 # (a total beside its breakdowns), so adding them double counts.
 
 # %%
-by_indicator = (obs.assign(has_value=obs["value"].notna(), suppressed=obs["obs_status"].eq("C"))
+# each summary takes the columns it needs, never a copy of the whole table (it may hold millions of rows)
+by_indicator = (obs[["source_id", "indicator", "unit", "value", "period"]]
+                .assign(has_value=obs["value"].notna(), suppressed=obs["obs_status"].eq("C"))
                 .groupby(["source_id", "indicator", "unit"])
                 .agg(rows=("value", "size"), values=("has_value", "sum"), suppressed=("suppressed", "sum"),
                      first_period=("period", "min"), last_period=("period", "max"))
@@ -86,12 +88,13 @@ display(by_indicator)
 # study route leave the route null; `config/config.yaml: routes` holds the mapping.
 
 # %%
-route_counts = (obs.assign(route=obs["route"].fillna("(none)"))
+route_counts = (obs[["source_id", "value"]].assign(route=obs["route"].fillna("(none)"))
                 .pivot_table(index="source_id", columns="route", values="value", aggfunc="size", fill_value=0))
 display(route_counts)
 
 # %%
-on_routes = obs[obs["route"].isin(routes)]
+on_route = obs["route"].isin(routes)
+on_routes = obs.loc[on_route, ["route", "source_id", "indicator", "unit", "value", "period"]]
 if len(on_routes):
     display(Markdown("Study routes: indicators, units and period span"))
     display(on_routes.groupby(["route", "source_id", "indicator", "unit"])
@@ -129,7 +132,7 @@ for col in ("ref_area", "counterpart_area"):
 
 # %%
 display(Markdown("Distinct ISO3 codes per source (reporting areas and citizenships):"))
-iso = obs.assign(ref_iso=obs["ref_area"].where(obs["ref_area"].str.fullmatch(r"[A-Z]{3}")),
+iso = obs[["source_id"]].assign(ref_iso=obs["ref_area"].where(obs["ref_area"].str.fullmatch(r"[A-Z]{3}")),
                  cp_iso=obs["counterpart_area"].where(obs["counterpart_area"].str.fullmatch(r"[A-Z]{3}")))
 display(iso.groupby("source_id").agg(ref_areas=("ref_iso", "nunique"), citizenships=("cp_iso", "nunique")))
 
@@ -167,8 +170,8 @@ display(pd.DataFrame(coverage))
 
 # %%
 display(Markdown("Rows by source and year (from 2009, the start of the Frontex series):"))
-recent = obs[years >= 2009]
-display(pd.crosstab(recent["source_id"], years[years >= 2009].rename("year")))
+recent = years >= 2009
+display(pd.crosstab(obs.loc[recent, "source_id"], years[recent].rename("year")))
 
 # %% [markdown]
 # ## Observation status
@@ -215,8 +218,7 @@ for col in ("sex", "age", "dimension"):
 # & (obs.indicator == "dead_and_missing")]["raw_ref"]`.
 
 # %%
-candidates = obs[obs["route"].isin(routes)] if obs["route"].isin(routes).any() else obs
-example = candidates.iloc[0]
+example = obs.loc[on_route.idxmax()] if on_route.any() else obs.iloc[0]
 display(Markdown(f"**The observation** (`{example['source_id']}`, `{example['indicator']}`, period "
                  f"`{example['period']}`, value {example['value']:,} {example['unit']}):"))
 display(example.to_frame("value"))

@@ -1,6 +1,6 @@
 """The demo on a real SLURM cluster (tests/cluster/start-slurm.sh starts a single-node one), through the
 maintained executor plugin and profiles/slurm: byte-identical to a local run. And the profiles' own
-consistency: every submitted rule has measured resources and a job group, every local rule stays local."""
+consistency: every submitted rule has measured resources, job groups name submitted rules only."""
 
 from __future__ import annotations
 
@@ -54,9 +54,9 @@ def test_every_submitted_rule_has_resources_and_a_group_and_no_local_rule_is_lis
     assert set(prof["set-resources"]) == submitted, "run bench/cluster_resources.py --write"
     for rule, res in prof["set-resources"].items():
         assert res["mem_mb"] >= 512 and res["runtime"] >= 5, rule
-    assert set(prof["groups"]) == submitted, "every submitted rule belongs to a job group"
+    assert set(prof["groups"]) <= submitted, "a job group names a rule that does not exist or is LOCAL"
     assert set(prof["group-components"]) == set(prof["groups"].values())
-    assert local >= {"manifest", "intake", "dictionary"} and not local & set(prof["groups"])
+    assert local >= {"manifest", "intake", "dictionary", "figure_nexus"}
 
 
 def test_plain_snakemake_reads_the_default_profile(tmp_path):

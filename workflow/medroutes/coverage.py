@@ -42,7 +42,8 @@ def complete_months(periods: pd.Series, events: bool = False) -> dict[int, froze
                   else pd.PeriodIndex(days.dt.to_period("M").unique(), freq="M"))
         for month in months:
             start, end = month.start_time.normalize(), month.end_time.normalize()
-            if first - start <= edge and end - last <= edge:
+            # compared, not subtracted: a span of more than 292 years overflows a pandas Timedelta
+            if first <= start + edge and last >= end - edge:
                 out.setdefault(month.year, set()).add(month.month)
     return {y: frozenset(m) for y, m in sorted(out.items())}
 

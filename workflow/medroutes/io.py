@@ -57,27 +57,49 @@ def atomic_path(path: str | os.PathLike):
             os.unlink(tmp)
 
 
-def write_parquet(df: pd.DataFrame, path, schema: pa.Schema, sort_by: list[str],
+def write_parquet(df: pd.DataFrame | pa.Table, path, schema: pa.Schema, sort_by: list[str],
                   metadata: dict[str, str] | None = None) -> None:
-    """Write ``df`` with exactly ``schema`` (column order and types), sorted by ``sort_by``."""
+    """Write ``df`` with exactly ``schema`` (column order and types), sorted by ``sort_by``.
+
+    ``df`` may also be an Arrow table of ``schema``'s types (Parquet files written with it, concatenated):
+    sorted in Arrow, in the same order, it gives the same bytes without a pandas copy of every row
+    (issue 13: the observations, twice as fast at 16x the data)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    missing = [f.name for f in schema if f.name not in df.columns]
+    names = df.column_names if isinstance(df, pa.Table) else df.columns
+    missing = [f.name for f in schema if f.name not in names]
     if missing:
         raise ValueError(f"{path}: frame lacks schema columns {missing}")
-    df = df[[f.name for f in schema]]
-    if sort_by and len(df):
-        df = df.sort_values(sort_by, kind="mergesort", na_position="first")
     # column descriptions live in the step modules' schemas (the dictionary); the file keeps types only
     schema = pa.schema([f.remove_metadata() for f in schema])
-    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    if isinstance(df, pa.Table):
+        table = df.select(schema.names).cast(schema)
+        if sort_by and len(table):
+            table = _sorted(table, sort_by)
+    else:
+        df = df[[f.name for f in schema]]
+        if sort_by and len(df):
+            df = df.sort_values(sort_by, kind="mergesort", na_position="first")
+        table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
     meta = {"medroutes.schema_version": SCHEMA_VERSION}
     meta.update({f"medroutes.{k}": str(v) for k, v in sorted((metadata or {}).items())})
     table = table.replace_schema_metadata({k.encode(): v.encode() for k, v in meta.items()})
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL,
                        row_group_size=ROW_GROUP_SIZE, use_dictionary=True, write_statistics=True)
+
+
+def _sorted(table: pa.Table, sort_by: list[str]) -> pa.Table:
+    """The rows in the order of pandas' stable sort with missing values first (the DataFrame branch):
+    Arrow's sort is stable too, puts nulls first when told, and orders UTF-8 strings by code point as
+    Python does. A float key could differ (pandas sorts NaN as missing, Arrow does not): refused."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not all(pa.types.is_string(table.schema.field(k).type) for k in sort_by):
+        raise TypeError(f"sorting in Arrow takes string keys only: {sort_by}")
+    return table.take(pc.sort_indices(table, sort_keys=[(k, "ascending", "at_start") for k in sort_by]))
 
 
 def read_parquet(path) -> pd.DataFrame:

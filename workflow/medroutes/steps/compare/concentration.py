@@ -6,6 +6,7 @@ from medroutes.io import read_parquet
 from medroutes.schema import described
 
 INPUTS = {"nationality": "compare/nationality.parquet"}
+LOCAL = True  # reads the nationality table (rows per route, year, nationality): too small to submit
 KEY = composition.CONCENTRATION_KEY
 SCHEMA = described(composition.CONCENTRATION_SCHEMA, {
     'route': 'study route: central_mediterranean, western_mediterranean, western_african; null = not a study route',

@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"availability": "compare/availability.parquet"}
 CONFIG = ["countries", "figures.availability_years", "@indicators", "@registry", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["availability.rst", "Figures"], "csv": ["availability.rst", "Figure data"]}
 
 

@@ -7,6 +7,7 @@ from medroutes.io import read_parquet
 EVIDENCE = "case_files"
 INPUTS = {"modus_operandi": "protected/case_files.modus_operandi.parquet"}
 CONFIG = ["@codebook", "routes", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["case_files.rst", "Figures"], "csv": ["case_files.rst", "Figure data"]}
 
 

@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"route_year": "compare/route_year.parquet"}
 CONFIG = ["routes", "compare.min_denominator", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["deaths_ratio.rst", "Figures"], "csv": ["deaths_ratio.rst", "Figure data"]}
 
 

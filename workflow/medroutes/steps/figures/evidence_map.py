@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"evidence_map": "compare/evidence_map.parquet"}
 CONFIG = ["@codebook", "routes", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["evidence_map.rst", "Figures"], "csv": ["evidence_map.rst", "Figure data"]}
 
 

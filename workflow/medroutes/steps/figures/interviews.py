@@ -7,6 +7,7 @@ from medroutes.io import read_parquet
 EVIDENCE = "interviews"
 INPUTS = {"by_route": "protected/interviews.by_route.parquet"}
 CONFIG = ["@codebook", "routes", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["interviews.rst", "Figures"], "csv": ["interviews.rst", "Figure data"]}
 
 

@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"inventory": "compare/inventory.parquet"}
 CONFIG = ["@codebook", "countries", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["inventory.rst", "Figures"], "csv": ["inventory.rst", "Figure data"]}
 
 

@@ -6,6 +6,7 @@ from medroutes.resolve import country_name
 
 INPUTS = {"nationality": "compare/nationality.parquet", "route_year": "compare/route_year.parquet"}
 CONFIG = ["routes", "compare.years", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["nationality_composition.rst", "Figures"], "csv": ["nationality_composition.rst", "Figure data"]}
 
 

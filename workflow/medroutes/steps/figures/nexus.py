@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"nexus": "compare/nexus.parquet", "per_capita": "compare/per_capita.parquet"}
 CONFIG = ["countries", "compare.origin_countries", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["nexus.rst", "Figures"], "csv": ["nexus.rst", "Figure data"]}
 
 

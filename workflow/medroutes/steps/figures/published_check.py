@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"published_check": "compare/published_check.parquet"}
 CONFIG = ["countries", "routes", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["published_check.rst", "Figures"], "csv": ["published_check.rst", "Figure data"]}
 
 

@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"reconciliation": "compare/reconciliation.parquet"}
 CONFIG = ["countries", "figures.reconciliation_years", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["reconciliation.rst", "Figures"], "csv": ["reconciliation.rst", "Figure data"]}
 
 

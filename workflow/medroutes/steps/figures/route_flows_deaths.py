@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"route_year": "compare/route_year.parquet"}
 CONFIG = ["routes", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["route_flows_deaths.rst", "Figures"], "csv": ["route_flows_deaths.rst", "Figure data"]}
 
 

@@ -5,6 +5,7 @@ from medroutes.io import read_parquet
 
 INPUTS = {"route_month": "compare/route_month.parquet"}
 CONFIG = ["routes", "data_label"]
+LOCAL = True  # draws from a table of a few hundred rows at any data size: a redraw takes seconds, never a queue
 REPORT = {"png": ["seasonality.rst", "Figures"], "csv": ["seasonality.rst", "Figure data"]}
 
 

@@ -1,10 +1,10 @@
 """All sources' observations in one long table (the data contract); national statistics supplied by
 data holders join it only disclosure-controlled (protected/national_statistics)."""
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from medroutes import harmonise as harmonising
-from medroutes.io import read_parquet
 
 INPUTS = {"parts": "harmonised/{source}.parquet", "protected": "?protected/national_statistics.parquet"}
 SCHEMA = harmonising.OBS_SCHEMA
@@ -12,11 +12,12 @@ KEY = harmonising.OBS_KEY
 
 
 def build(step):
+    # concatenated and sorted in Arrow, not as pandas objects (issue 13: twice as fast at 16x the data)
     parts = step.input["parts"]
-    obs = pd.concat([read_parquet(p) for p in parts], ignore_index=True)
+    tables = [pq.read_table(p) for p in parts]
     # supplied national statistics, disclosure-controlled (their conf_status stays in protected/)
-    protected = [read_parquet(p).drop(columns="conf_status") for p in step.input["protected"]]
-    if protected:
-        obs = pd.concat([obs, *protected], ignore_index=True)
-        parts = [*parts, *step.input["protected"]]
+    tables += [pq.read_table(p).drop_columns("conf_status") for p in step.input["protected"]]
+    parts = [*parts, *step.input["protected"]]
+    obs = pa.concat_tables([t.select(SCHEMA.names).cast(SCHEMA) for t in tables]).combine_chunks()
+    del tables  # the parts' buffers: one copy of the table at a time
     step.write(obs, upstream=sorted(parts))
