@@ -9,11 +9,13 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import yaml
+from medroutes import plan
 
 from .conftest import REPO, run_snakemake
 
@@ -38,25 +40,29 @@ def profile(name: str) -> dict:
     return yaml.safe_load((REPO / "profiles" / name / "config.yaml").read_text(encoding="utf-8"))
 
 
-def steps():
-    import sys
-
-    sys.path.insert(0, str(REPO / "workflow"))
-    from medroutes import plan
-
-    return plan.steps()
-
-
 def test_every_submitted_rule_has_resources_and_a_group_and_no_local_rule_is_listed():
     prof = profile("slurm")
-    submitted = {s.rule for s in steps() if not s.local}
-    local = {s.rule for s in steps() if s.local}
+    submitted = {s.rule for s in plan.steps() if not s.local}
+    local = {s.rule for s in plan.steps() if s.local}
     assert set(prof["set-resources"]) == submitted, "run bench/cluster_resources.py --write"
     for rule, res in prof["set-resources"].items():
         assert res["mem_mb"] >= 512 and res["runtime"] >= 5, rule
     assert set(prof["groups"]) <= submitted, "a job group names a rule that does not exist or is LOCAL"
     assert set(prof["group-components"]) == set(prof["groups"].values())
     assert local >= {"manifest", "intake", "dictionary", "figure_nexus"}
+
+
+@pytest.mark.slow
+def test_cluster_resources_derives_every_submitted_rule_from_a_runs_benchmarks(demo_runs):
+    """The README's command (bench/cluster_resources.py), on the demo's public and restricted folders."""
+    wd = demo_runs[0]
+    res = subprocess.run([sys.executable, str(REPO / "bench" / "cluster_resources.py"),
+                          str(wd / "demo-results" / "demo"), str(wd / "demo-restricted" / "demo")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    derived = yaml.safe_load(res.stdout)["set-resources"]
+    assert set(derived) == set(profile("slurm")["set-resources"])
+    assert all(r["mem_mb"] >= 512 and r["runtime"] >= 5 for r in derived.values())
 
 
 def test_plain_snakemake_reads_the_default_profile(tmp_path):
