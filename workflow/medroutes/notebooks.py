@@ -187,8 +187,14 @@ def to_html(nb, name: str) -> str:
     import jinja2
     from nbconvert import HTMLExporter
 
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
     exporter = HTMLExporter(template_name="lab", extra_loaders=[jinja2.DictLoader({_TEMPLATE: _TEMPLATE_SOURCE})])
     exporter.template_file = _TEMPLATE
+    # The kernel flushes stdout on a timer, so under load one print may arrive as two stream messages
+    # ("text", then "\n") and render as two blocks; merging consecutive streams keeps the page's bytes
+    # independent of timing.
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor, enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body
 
