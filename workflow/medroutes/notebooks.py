@@ -186,7 +186,6 @@ def to_html(nb, name: str) -> str:
     """The executed notebook as one HTML page (nbconvert lab template, no network scripts)."""
     import jinja2
     from nbconvert import HTMLExporter
-
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     exporter = HTMLExporter(template_name="lab", extra_loaders=[jinja2.DictLoader({_TEMPLATE: _TEMPLATE_SOURCE})])
