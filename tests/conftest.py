@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,12 +29,17 @@ def run_snakemake(workdir: Path, *args: str, raw_dir: Path | None = RAW, env: di
     return subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=timeout)
 
 
+DEMO_WALL: dict[Path, float] = {}  # seconds each demo_runs run took, for tests that compare against it
+
+
 @pytest.fixture(scope="session")
 def demo_runs(tmp_path_factory):
     """Two clean demo runs in two working directories (shared by every module that needs a demo)."""
     a, b = tmp_path_factory.mktemp("run_a"), tmp_path_factory.mktemp("run_b")
     for wd in (a, b):
+        start = time.perf_counter()
         res = run_snakemake(wd)
+        DEMO_WALL[wd] = time.perf_counter() - start
         assert res.returncode == 0, res.stderr[-3000:]
     return a, b
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from medroutes import plan
 
-from .conftest import REPO, run_snakemake
+from .conftest import DEMO_WALL, REPO, run_snakemake
 
 NOT_COMPARED = ("logs/", "benchmarks/")
 SLURM_PROFILE = REPO / "profiles" / "slurm"
@@ -74,15 +74,13 @@ def test_plain_snakemake_reads_the_default_profile(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_demo_on_slurm_is_byte_identical_to_a_local_run(tmp_path, capsys):
+def test_the_demo_on_slurm_is_byte_identical_to_a_local_run(tmp_path, capsys, demo_runs):
     if not cluster_up():
         if os.environ.get("MEDROUTES_REQUIRE_SLURM"):
             pytest.fail("MEDROUTES_REQUIRE_SLURM is set but no SLURM node is idle (tests/cluster/start-slurm.sh)")
         pytest.skip("no SLURM cluster here: start a single-node one with tests/cluster/start-slurm.sh (as root)")
-    t0 = time.perf_counter()
-    local = run_snakemake(tmp_path / "local")
+    local = demo_runs[1]  # the suite's second local demo: the first also pays for cold caches
     t1 = time.perf_counter()
-    assert local.returncode == 0, local.stderr[-3000:]
     cluster = run_snakemake(tmp_path / "cluster", "--workflow-profile", str(SLURM_PROFILE), timeout=1500, cores=None)
     t2 = time.perf_counter()
     subprocess.run(["scancel", "--me"], capture_output=True)  # nothing of a failed run stays queued
@@ -90,10 +88,10 @@ def test_the_demo_on_slurm_is_byte_identical_to_a_local_run(tmp_path, capsys):
     log = cluster.stdout + cluster.stderr
     submitted = len(re.findall(r"has been submitted with SLURM jobid", log))
     assert submitted > 0, "no job went through sbatch"
-    a = release_bytes(tmp_path / "local" / "demo-results" / "demo")
+    a = release_bytes(local / "demo-results" / "demo")
     b = release_bytes(tmp_path / "cluster" / "demo-results" / "demo")
     assert set(a) == set(b) and len(a) > 100
     assert [k for k in a if a[k] != b[k]] == []
     with capsys.disabled():  # in CI's log whatever pytest captures
         print(f"\nSLURM demo: {submitted} sbatch submissions, {len(a)} files byte-identical; wall time local "
-              f"{t1 - t0:.0f} s, SLURM {t2 - t1:.0f} s: ratio {(t2 - t1) / (t1 - t0):.2f} (target <= 2)")
+              f"{DEMO_WALL[local]:.0f} s, SLURM {t2 - t1:.0f} s: ratio {(t2 - t1) / DEMO_WALL[local]:.2f} (target <= 2)")
