@@ -62,7 +62,8 @@ def _measure(obs: pd.DataFrame, name: str, country: str) -> pd.DataFrame:
     months = coverage.complete_months(d["period"])
     out["months_covered"] = pd.array([len(months.get(y, ())) for y in out["year"]], dtype="Int64")
     if sel.get("year_end_only"):
-        out["months_covered"] = pd.NA  # a stock read on one day, not months of flow
+        # a stock read on one day, not months of flow (typed, so concatenating it never guesses a dtype)
+        out["months_covered"] = pd.array([pd.NA] * len(out), dtype="Int64")
     return out
 
 
@@ -78,7 +79,8 @@ def reconciliation(obs: pd.DataFrame) -> pd.DataFrame:
                 chosen.setdefault(int(year), (name, value))
         ref = pd.DataFrame.from_dict(chosen, orient="index", columns=["reference_measure", "reference_value"])
         spans = {name: _measure(obs, name, country).set_index("year")["months_covered"] for name in REFERENCES[country]}
-        ref["reference_months"] = [spans[m].get(y) for y, m in zip(ref.index, ref["reference_measure"], strict=True)]
+        ref["reference_months"] = pd.array([spans[m].get(y) for y, m in zip(ref.index, ref["reference_measure"],
+                                                                               strict=True)], dtype="Int64")
         for name in names:
             m = _measure(obs, name, country)
             m = m.join(ref, on="year")
