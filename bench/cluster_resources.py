@@ -10,7 +10,7 @@ country), then headroom: twice the memory (at least 512 MB, in steps of 128 MB) 
 time (at least 5 minutes). The real study gives the public steps; the demo and its restricted folder
 give the restricted ones, which no public run has. Without ``--write`` the block is printed; with it,
 the block between the profile's generated-block markers is replaced. Re-derive after data grow a lot:
-bench/scale.py measures how each stage's memory grows with the data.
+``make benchmark-scale`` (bench/benchmark_scale.py) measures how each stage's memory grows with the data.
 """
 
 from __future__ import annotations
@@ -83,18 +83,19 @@ def block(res: dict[str, dict], folders: list[Path]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folders", nargs="+", type=Path, help="release (or restricted) folders with benchmarks/")
-    ap.add_argument("--write", action="store_true", help=f"replace the generated block in {PROFILE.name}")
+    ap.add_argument("--write", action="store_true", help="replace the generated block in the profile")
+    ap.add_argument("--profile", type=Path, default=PROFILE, help=f"the profile --write edits (default: {PROFILE})")
     args = ap.parse_args()
     text = block(resources(args.folders), args.folders)
     if not args.write:
         print(text)
         return
-    profile = PROFILE.read_text(encoding="utf-8")
+    profile = args.profile.read_text(encoding="utf-8")
     if BEGIN not in profile or END not in profile:
-        sys.exit(f"{PROFILE}: the generated-block markers are missing")
+        sys.exit(f"{args.profile}: the generated-block markers are missing")
     head, rest = profile.split(BEGIN, 1)
-    PROFILE.write_text(head + text + rest.split(END, 1)[1], encoding="utf-8")
-    print(f"wrote {len(text.splitlines()) - 4} rules' resources into {PROFILE}")
+    args.profile.write_text(head + text + rest.split(END, 1)[1], encoding="utf-8")
+    print(f"wrote {len(text.splitlines()) - 4} rules' resources into {args.profile}")
 
 
 if __name__ == "__main__":

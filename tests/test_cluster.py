@@ -53,7 +53,7 @@ def test_every_submitted_rule_has_resources_and_a_group_and_no_local_rule_is_lis
 
 
 @pytest.mark.slow
-def test_cluster_resources_derives_every_submitted_rule_from_a_runs_benchmarks(demo_runs):
+def test_cluster_resources_derives_every_submitted_rule_from_a_runs_benchmarks(demo_runs, tmp_path):
     """The README's command (bench/cluster_resources.py), on the demo's public and restricted folders."""
     wd = demo_runs[0]
     res = subprocess.run([sys.executable, str(REPO / "bench" / "cluster_resources.py"),
@@ -63,6 +63,19 @@ def test_cluster_resources_derives_every_submitted_rule_from_a_runs_benchmarks(d
     derived = yaml.safe_load(res.stdout)["set-resources"]
     assert set(derived) == set(profile("slurm")["set-resources"])
     assert all(r["mem_mb"] >= 512 and r["runtime"] >= 5 for r in derived.values())
+
+    # --write replaces the generated block of a profile and nothing else
+    copy = tmp_path / "config.yaml"
+    shutil.copyfile(SLURM_PROFILE / "config.yaml", copy)
+    res = subprocess.run([sys.executable, str(REPO / "bench" / "cluster_resources.py"),
+                          str(wd / "demo-results" / "demo"), str(wd / "demo-restricted" / "demo"),
+                          "--write", "--profile", str(copy)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    written = yaml.safe_load(copy.read_text(encoding="utf-8"))
+    assert written.pop("set-resources") == derived
+    original = profile("slurm")
+    del original["set-resources"]
+    assert written == original
 
 
 def test_plain_snakemake_reads_the_default_profile(tmp_path):
