@@ -15,6 +15,8 @@ from medroutes import release
 from medroutes.errors import MedroutesError
 from medroutes.io import sha256_file, write_csv, write_json, write_parquet
 
+from .conftest import REPO
+
 SCHEMA = pa.schema([("route", pa.string()), ("year", pa.int64()), ("dead", pa.int64()), ("rate", pa.float64())])
 KEY = ["route", "year"]
 PACKAGES = {"pandas": "2.3.3", "pyarrow": "26.0.1"}
@@ -89,6 +91,18 @@ def test_manifest_lists_outputs_with_hashes_rows_and_producers(rel):
     hashes = {r["path"]: r["hash"] for r in m["resources"]}
     assert hashes["figures/f.png"] == f"sha256:{files['figures/f.png']['sha256']}"
     assert "time" not in json.dumps(m).lower()
+
+
+def test_a_file_of_the_checkout_is_named_by_its_place_in_the_repository_not_the_clones_path(rel):
+    """A step's repo: input (config/inventory.yaml) reaches the manifest as an absolute path of this
+    clone; recorded as such, two clones in two folders would publish different manifests."""
+    root, _ = rel
+    inventory = REPO / "config" / "inventory.yaml"
+    prods = {"figures/f.csv": {"rule": "figure", "inputs": [str(inventory)]}}
+    m = release.build_manifest(root, ["figures/f.csv"], prods, release="r1", code_version="x", packages={})
+    assert by_path(m)["figures/f.csv"]["inputs"] == [{"path": "repo:config/inventory.yaml", "in_release": False,
+                                                      "sha256": sha256_file(inventory),
+                                                      "bytes": inventory.stat().st_size}]
 
 
 def test_manifest_accepts_absolute_and_workdir_relative_paths(rel, monkeypatch):

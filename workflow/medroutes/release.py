@@ -23,9 +23,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .codebase import code_version, packages  # noqa: F401  (part of this module's API)
+from .codebase import REPO, code_version, packages  # noqa: F401  (part of this module's API)
 from .errors import MedroutesError
 from .io import read_json, sha256_file, write_json
+from .plan import REPO_PREFIX
 
 MANIFEST_NAME = "manifest.json"
 # Written by `snakemake --report` after the run, stamped with its own creation time: not a result.
@@ -57,6 +58,19 @@ def release_files(release_dir) -> list[str]:
             if not name.startswith(".") and rel not in (MANIFEST_NAME, REPORT_NAME, *PUBLICATION_FILES):
                 out.append(rel)
     return sorted(out)
+
+
+def _outside(path) -> str:
+    """How the manifest names an input outside the release: a file of this checkout (a step's
+    ``repo:`` input, such as config/inventory.yaml) as ``repo:<path in the repository>``, the same
+    in every clone; anything else as Snakemake gave it (relative to the working directory)."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return REPO_PREFIX + p.resolve().relative_to(REPO.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
 
 
 def _inside(release_dir: Path, path) -> str | None:
@@ -105,7 +119,8 @@ def build_manifest(release_dir, files=None, producers=None, *, release: str, cod
     ``files``: output paths (absolute, cwd-relative or release-relative); None = every output
     file under the release (see :func:`release_files`). ``producers``: output path ->
     ``{"rule": name, "inputs": [paths], "code_key": key}``. Inputs inside the release are recorded
-    relative to it; others (raw files) with the path as given, resolved against the current directory.
+    relative to it; files of this checkout as ``repo:<path>``; others (raw files) with the path as given,
+    resolved against the current directory.
     ``code``: release-relative path -> the :class:`~medroutes.codebase.Code` of this checkout that
     builds it (None: not recorded). An output whose job record carries another code key was built
     by other code: the manifest refuses to vouch for it.
@@ -153,7 +168,7 @@ def build_manifest(release_dir, files=None, producers=None, *, release: str, cod
                 raise MedroutesError(f"{given}: raw file changed after intake: provenance record {pin[1]} has "
                                      f"sha256 {pin[0]}, the file now has {in_sha}; restore it, or rerun so "
                                      f"that intake and every step after it see the same bytes")
-            inputs.append({"path": in_rel if in_rel is not None else str(given), "sha256": in_sha,
+            inputs.append({"path": in_rel if in_rel is not None else _outside(given), "sha256": in_sha,
                            "bytes": in_size, "in_release": in_rel is not None})
         entry = {"path": rel, "format": _format(rel), "sha256": sha, "bytes": size,
                  "rows": count_rows(path), "rule": prod.get("rule"),
